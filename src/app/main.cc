@@ -1,13 +1,12 @@
-// Composition root: the `bulwark` executable.
+// Composition root: the `bulwark` executable. Each subcommand is registered by the cli module.
 #include <CLI/CLI.hpp>
 
-#include <iostream>
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Bulwark: application-security orchestration server"};
   app.require_subcommand(1);
-  auto* version = app.add_subcommand("version", "Print the version");
-  version->callback([] { std::cout << "bulwark " << BULWARK_VERSION << "\n"; });
+  bulwark::cli::RegisterVersionCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -1,0 +1,12 @@
+// The subcommands of the `bulwark` executable. Each Register*Command adds one subcommand (with
+// its flags and its callback) to the application; main() calls them in the order they are listed
+// in --help. A command's callback exits the process with its exit code via CLI::RuntimeError.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bulwark::cli {
+
+void RegisterVersionCommand(CLI::App& app);
+
+}  // namespace bulwark::cli
