@@ -9,6 +9,12 @@ const TABS = [
   { id: 'sca', label: 'SCA' }, { id: 'sast', label: 'SAST' }, { id: 'dast', label: 'DAST' },
   { id: 'secrets', label: 'Secrets' },
 ];
+// Titles for the connection test codes; the server's message carries the diagnosis and the fix.
+export const TEST_TITLES: Record<string, string> = {
+  ok: 'Connection successful', api_disabled: 'API disabled', unreachable: 'Unreachable',
+  tls: 'TLS certificate problem', unauthorized: 'Unauthorized (401)', forbidden: 'Forbidden (403)',
+  not_xray: 'No Xray at this URL', suspended: 'Instance suspended',
+};
 const BADGES: Record<string, string> = { kdt: 'KDT', import: 'Import', 'ui-import': 'UI-Import', bind: 'Bind' };
 
 export function Integrations() {
@@ -40,7 +46,10 @@ export function Integrations() {
         <div class="cards">
           <article class="card scanner-card" aria-label={integration.name}>
             <div class="card-head">
-              <div class="scanner-logo" aria-hidden="true">🐸</div>
+              <svg class="scanner-logo" viewBox="0 0 40 40" aria-hidden="true">
+                <rect width="40" height="40" rx="8" fill="#40be46" />
+                <text x="20" y="26" text-anchor="middle" font-size="15" font-weight="700" fill="#fff">JF</text>
+              </svg>
               <div>
                 <h3>{integration.name}</h3>
                 <span class={integration.active ? 'status on' : 'status off'}>
@@ -75,6 +84,7 @@ export function XraySettingsPanel({ integration, onSaved }: {
   const [result, setResult] = useState<ConnectionTest | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [urlError, setUrlError] = useState<string | undefined>();
+  const [tokenError, setTokenError] = useState<string | undefined>();
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -88,10 +98,12 @@ export function XraySettingsPanel({ integration, onSaved }: {
     return b;
   };
   const validate = (): boolean => {
-    if (!apiEnabled) { setUrlError(undefined); return true; }
-    const ok = /^https?:\/\/\S+$/i.test(url.trim());
-    setUrlError(ok ? undefined : 'Enter the JFrog Platform URL, starting with http:// or https://');
-    return ok;
+    if (!apiEnabled) { setUrlError(undefined); setTokenError(undefined); return true; }
+    const urlOk = /^https?:\/\/\S+$/i.test(url.trim());
+    const tokenOk = integration.token_set || token !== '';
+    setUrlError(urlOk ? undefined : 'Enter the JFrog Platform URL, starting with http:// or https://');
+    setTokenError(tokenOk ? undefined : 'Enter an access token (Xray: Read and Xray: Manage Reports).');
+    return urlOk && tokenOk;
   };
   const save = async (e: Event) => {
     e.preventDefault();
@@ -114,7 +126,7 @@ export function XraySettingsPanel({ integration, onSaved }: {
       {!apiEnabled && <p class="hint">Import-only mode: results arrive by KDT, Import and UI-Import. Turn the API on to scan repositories (Bind).</p>}
       {apiEnabled && (
         <>
-          <Field label="Access Token" id="access-token" required
+          <Field label="Access Token" id="access-token" required error={tokenError}
                  hint={integration.token_set ? 'A token is set. Type a new one to replace it.' : 'Needs Xray: Read and Xray: Manage Reports.'}>
             <input id="access-token" type="password" autoComplete="new-password" value={token}
                    placeholder={integration.token_set ? 'set' : ''}
@@ -132,7 +144,7 @@ export function XraySettingsPanel({ integration, onSaved }: {
         <div class={result.ok ? 'alert alert-ok' : 'alert alert-error'} role="status" data-code={result.code}>
           {result.ok
             ? <>Connection successful{result.xray_version ? ` — Xray ${result.xray_version}` : ''}</>
-            : <><strong>{result.code}</strong>: {result.message}</>}
+            : <><strong>{TEST_TITLES[result.code] ?? result.code}</strong>: {result.message}</>}
         </div>
       )}
       {saved && <div class="alert alert-ok" role="status">Settings saved.</div>}
