@@ -49,7 +49,7 @@ export function sendJson(res, status, body, headers = {}) {
  * Serves `dist` (with the SPA fallback to index.html) and hands /api/ requests to `api(req, res)`.
  * Listens on 127.0.0.1 port 0; answers {url, close()}.
  */
-export async function startStaticServer({ dist = path.join(repoRoot, 'web/dist'), api }) {
+export async function startStaticServer({ dist = process.env.BULWARK_WEB_DIST ?? path.join(repoRoot, 'web/dist'), api }) {
   if (!existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`${dist}/index.html is missing: build the web UI first (npm --prefix web run build)`);
   }
