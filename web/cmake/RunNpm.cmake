@@ -1,8 +1,8 @@
-# Builds the web UI: `npm ci` when node_modules is missing or older than package-lock.json, then
+# One npm step of the web UI build: STEP=ci installs the locked dependencies, STEP=build runs
 # `npm run build` into DIST. Any npm failure stops the CMake build with a message saying how to
 # reproduce it.
-# Usage: cmake -DNPM=<npm> -DWEB_DIR=<web/> -DDIST=<output dir> -P RunNpm.cmake
-foreach(var NPM WEB_DIR DIST)
+# Usage: cmake -DSTEP=ci|build -DNPM=<npm> -DWEB_DIR=<web/> -DDIST=<output dir> -P RunNpm.cmake
+foreach(var STEP NPM WEB_DIR DIST)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "RunNpm.cmake: -D${var}=... is required")
   endif()
@@ -18,12 +18,15 @@ function(run_npm what)
   endif()
 endfunction()
 
-set(installed "${WEB_DIR}/node_modules/.package-lock.json")
-if(NOT EXISTS "${installed}" OR "${WEB_DIR}/package-lock.json" IS_NEWER_THAN "${installed}")
+if(STEP STREQUAL "ci")
   run_npm("install the locked dependencies" ci --no-audit --no-fund)
-  file(TOUCH "${installed}")
-endif()
-run_npm("build the web UI" run build -- --outDir "${DIST}" --emptyOutDir)
-if(NOT EXISTS "${DIST}/index.html")
-  message(FATAL_ERROR "web UI: the build wrote no ${DIST}/index.html")
+  # npm ci writes this file; touch it so it is newer than package-lock.json for the build tool.
+  file(TOUCH "${WEB_DIR}/node_modules/.package-lock.json")
+elseif(STEP STREQUAL "build")
+  run_npm("build the web UI" run build -- --outDir "${DIST}" --emptyOutDir)
+  if(NOT EXISTS "${DIST}/index.html")
+    message(FATAL_ERROR "web UI: the build wrote no ${DIST}/index.html")
+  endif()
+else()
+  message(FATAL_ERROR "RunNpm.cmake: -DSTEP must be ci or build")
 endif()
