@@ -11,3 +11,9 @@ export function errorText(e: unknown): string {
 export function titleCase(s: string): string {
   return s.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 }
+
+export function fmtDay(s?: string | null): string {
+  if (!s) return '—';
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? s : d.toLocaleDateString();
+}

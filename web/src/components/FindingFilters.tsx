@@ -14,7 +14,7 @@ export const SORTS: { value: string; label: string }[] = [
   { value: 'vulnerability_key', label: 'Issue id' },
 ];
 
-function label(s: string) { return s.replace(/_/g, ' '); }
+function label(s: string) { return s.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase()); }
 
 export function FindingFilters({ value, branches, onChange }: {
   value: FindingQuery; branches: string[]; onChange: (q: FindingQuery) => void;

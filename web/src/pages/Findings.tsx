@@ -4,7 +4,7 @@ import type { Finding, FindingPage, FindingQuery, FindingState, Scanner } from '
 import { api } from '../api';
 import { FindingFilters } from '../components/FindingFilters';
 import { Drawer, Empty, ErrorBox, Field, Loading, SeverityChip } from '../components/ui';
-import { errorText, fmtDate, titleCase } from '../format';
+import { errorText, fmtDate, fmtDay, titleCase } from '../format';
 
 const PAGE = 50;
 
@@ -151,7 +151,7 @@ function TriageForm({ f, onDone }: { f: Finding; onDone: (f: Finding) => void })
       <h3>Triage</h3>
       {f.triage && f.triage.state !== 'open' && (
         <p class="muted">Currently {titleCase(f.triage.state)}{f.triage.by && ` by ${f.triage.by}`}
-          {f.triage.expires_at && ` until ${fmtDate(f.triage.expires_at)}`}{f.triage.reason && `: ${f.triage.reason}`}</p>
+          {f.triage.expires_at && ` until ${fmtDay(f.triage.expires_at)}`}{f.triage.reason && `: ${f.triage.reason}`}</p>
       )}
       <ErrorBox error={error} />
       <Field label="Decision" id="triage-state">
