@@ -110,9 +110,31 @@ function projectData(withProject) {
     { key: 'maven-virtual', type: 'virtual', package_type: 'maven', indexed: false },
   ];
   let polls = 0;
+  const users = [{ username: 'admin', role: 'admin', created_at: day(0) }];
+  const tokens = [{ id: 't1', name: 'kdt-nightly', created_at: day(1), expires_at: null, last_used_at: day(19) }];
   const route = (method, url, body, raw, multipart) => {
     const p = url.pathname.replace('/api/v1', '');
     const q = Object.fromEntries(url.searchParams);
+    if (method === 'GET' && p === '/users') return [200, { users }];
+    if (method === 'POST' && p === '/users') {
+      if (users.some((u) => u.username === body.username)) return [409, { code: 'conflict', message: `user "${body.username}" exists` }];
+      const u = { username: body.username, role: body.role, created_at: day(21) };
+      users.push(u);
+      return [201, u];
+    }
+    if (method === 'GET' && p === '/tokens') return [200, { tokens }];
+    if (method === 'POST' && p === '/tokens') {
+      const t = { id: `t${tokens.length + 1}`, name: body.name, created_at: day(21), expires_at: body.expires_at ?? null, last_used_at: null };
+      tokens.push(t);
+      return [201, { ...t, token: `bwk_${randomBytes(24).toString('hex')}` }];
+    }
+    const tm = /^\/tokens\/(t\d+)$/.exec(p);
+    if (method === 'DELETE' && tm) {
+      const i = tokens.findIndex((t) => t.id === tm[1]);
+      if (i < 0) return [404, { code: 'not_found', message: 'no such token' }];
+      tokens.splice(i, 1);
+      return [204, undefined];
+    }
     if (method === 'GET' && p === '/projects') {
       const projects = withProject ? [project] : [];
       return [200, { projects, total: projects.length, next_cursor: null }];
@@ -170,5 +192,5 @@ function projectData(withProject) {
     }
     return null;
   };
-  return { route, findings, scanners };
+  return { route, findings, scanners, users, tokens };
 }

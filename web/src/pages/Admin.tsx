@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiToken, CreatedToken, Role, User } from '../api';
 import { api } from '../api';
 import { Empty, ErrorBox, Field } from '../components/ui';
-import { errorText, fmtDate } from '../format';
+import { errorText, fmtDate, fmtDay } from '../format';
 
 export function Admin() {
   return (
@@ -36,7 +36,7 @@ function Users() {
       {users && !users.length && <Empty title="No users yet" />}
       {users && users.length > 0 && (
         <table class="table"><thead><tr><th>Username</th><th>Role</th><th>Created</th></tr></thead>
-          <tbody>{users.map((u) => <tr key={u.username}><td>{u.username}</td><td>{u.role}</td><td>{fmtDate(u.created_at)}</td></tr>)}</tbody>
+          <tbody>{users.map((u) => <tr key={u.username}><td>{u.username}</td><td>{u.role}</td><td>{fmtDay(u.created_at)}</td></tr>)}</tbody>
         </table>
       )}
       <form class="form inline" onSubmit={create} aria-label="New user">
@@ -100,7 +100,7 @@ function Tokens() {
       {tokens && tokens.length > 0 && (
         <table class="table"><thead><tr><th>Name</th><th>Created</th><th>Expires</th><th>Last used</th><th /></tr></thead>
           <tbody>{tokens.map((t) => (
-            <tr key={t.id}><td>{t.name}</td><td>{fmtDate(t.created_at)}</td><td>{t.expires_at ? fmtDate(t.expires_at) : 'never'}</td>
+            <tr key={t.id}><td>{t.name}</td><td>{fmtDay(t.created_at)}</td><td>{t.expires_at ? fmtDay(t.expires_at) : 'never'}</td>
               <td>{t.last_used_at ? fmtDate(t.last_used_at) : 'never'}</td>
               <td><button class="btn danger small" onClick={() => revoke(t)}>Revoke</button></td></tr>
           ))}</tbody>
@@ -110,7 +110,7 @@ function Tokens() {
         <Field label="Name" id="token-name" required>
           <input id="token-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </Field>
-        <Field label="Expires" id="token-expires" hint="Empty: never">
+        <Field label="Expires (optional)" id="token-expires">
           <input id="token-expires" type="date" value={expires} onInput={(e) => setExpires((e.target as HTMLInputElement).value)} />
         </Field>
         <button class="btn primary" type="submit">Create token</button>
