@@ -186,7 +186,7 @@ function projectData(withProject) {
       if (text.includes('not json at all')) {
         return [422, { code: 'data_loss', message: 'results.json: line 1 column 1: not a JSON document (expected an Xray export)' }];
       }
-      const scan = { id: 's9', project_id: 'p1', tool: 'jfrogxraysca', method: 'ui-import', branch: 'main', state: 'waiting', source: 'xray-ui-export' };
+      const scan = { id: 's9', project_id: 'p1', tool: 'jfrogxraysca', method: 'ui-import', branch: 'main', state: 'waiting', source: 'xray.json', format: 'Xray UI export (violations)' };
       scans.unshift(scan);
       return [202, scan];
     }

@@ -125,6 +125,6 @@ test('import: a malformed file is rejected in plain words, a good one starts a s
   await page.locator('#import-file').setInputFiles({ name: 'xray.json', mimeType: 'application/json',
                                                        buffer: Buffer.from('{"rows": []}') });
   await page.getByRole('button', { name: 'Upload' }).click();
-  await page.getByText(/scan s9 is Waiting/).waitFor();
+  await page.getByText(/detected format: Xray UI export \(violations\): scan s9 is Waiting/).waitFor();
   assert.deepEqual(unexpected(errors), []);
 });

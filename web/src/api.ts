@@ -56,6 +56,7 @@ export interface Scan {
   branch: string; environment?: string; state: ScanState; progress?: number;
   summary?: SeverityCounts; risk_score?: number; new?: number; fixed?: number;
   error?: string | null; created_at?: string; finished_at?: string | null; source?: string;
+  format?: string;
 }
 
 export type FindingState = 'open' | 'new' | 'reopened' | 'fixed' | 'false_positive' |

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { Severity, SeverityCounts } from '../api';
 import { SEVERITIES } from '../api';
 
@@ -34,6 +34,15 @@ export function Toggle(props: { id: string; label: string; checked: boolean;
 
 export function Drawer(props: { title: string; onClose: () => void; children: ComponentChildren;
                                 footer?: ComponentChildren }) {
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Move focus into the drawer for keyboard users, and give it back on close.
+    const before = document.activeElement as HTMLElement | null;
+    const first = panel.current?.querySelector<HTMLElement>(
+      '.drawer-body input:not([type=hidden]), .drawer-body select, .drawer-body textarea, .drawer-body button');
+    (first ?? panel.current?.querySelector<HTMLElement>('.icon-btn'))?.focus();
+    return () => before?.focus?.();
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') props.onClose(); };
     globalThis.addEventListener('keydown', onKey);
@@ -41,7 +50,7 @@ export function Drawer(props: { title: string; onClose: () => void; children: Co
   }, [props.onClose]);
   return (
     <div class="drawer-backdrop" onClick={(e) => { if (e.target === e.currentTarget) props.onClose(); }}>
-      <div class="drawer" role="dialog" aria-modal="true" aria-label={props.title}>
+      <div class="drawer" ref={panel} role="dialog" aria-modal="true" aria-label={props.title}>
         <header class="drawer-head">
           <h2>{props.title}</h2>
           <button class="icon-btn" aria-label="Close" onClick={props.onClose}>✕</button>

@@ -58,7 +58,7 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
         <input id="import-tag" value={scanTag} onInput={(e) => setScanTag((e.target as HTMLInputElement).value)} />
       </Field>
       <ErrorBox error={error} />
-      {scan && <div class="alert alert-ok" role="status">Uploaded{scan.source ? ` (${scan.source})` : ''}: scan {scan.id} is {titleCase(scan.state)}. <a href={`#/projects/${projectId}/scans`}>Follow it under Scans</a>.</div>}
+      {scan && <div class="alert alert-ok" role="status">Uploaded{scan.format ? ` — detected format: ${scan.format}` : ''}: scan {scan.id} is {titleCase(scan.state)}. <a href={`#/projects/${projectId}/scans`}>Follow it under Scans</a>.</div>}
       <div class="actions"><button class="btn primary" type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload'}</button></div>
     </form>
   );
