@@ -16,8 +16,7 @@ std::string Lower(std::string_view text) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -90,11 +89,21 @@ void SplitRpm(std::string_view rest, Component& c) {
 }
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kPackageTypeSchemes{{
-    {"maven", "gav"},       {"golang", "go"},         {"debian", "deb"},
-    {"oci", "docker"},      {"gem", "rubygems"},      {"ruby", "rubygems"},
-    {"pip", "pypi"},        {"python", "pypi"},       {"apk", "alpine"},
-    {"mvn", "gav"},         {"yarn", "npm"},          {"nodejs", "npm"},
-    {"dotnet", "nuget"},    {"centos", "rpm"},        {"redhat", "rpm"},
+    {"maven", "gav"},
+    {"golang", "go"},
+    {"debian", "deb"},
+    {"oci", "docker"},
+    {"gem", "rubygems"},
+    {"ruby", "rubygems"},
+    {"pip", "pypi"},
+    {"python", "pypi"},
+    {"apk", "alpine"},
+    {"mvn", "gav"},
+    {"yarn", "npm"},
+    {"nodejs", "npm"},
+    {"dotnet", "nuget"},
+    {"centos", "rpm"},
+    {"redhat", "rpm"},
     {"file", "generic"},
 }};
 

@@ -22,7 +22,8 @@ enum class FindingKind : std::uint8_t { kVulnerability, kLicense, kViolation };
 std::string_view FindingKindName(FindingKind k);  // "vulnerability", "license", "violation"
 
 enum class ViolationType : std::uint8_t { kNone, kSecurity, kLicense, kOperationalRisk };
-std::string_view ViolationTypeName(ViolationType t);  // "", "security", "license", "operational_risk"
+std::string_view ViolationTypeName(
+    ViolationType t);  // "", "security", "license", "operational_risk"
 
 // A package as Xray identifies it: `npm://lodash:4.17.15` -> {type "npm", name "lodash",
 // version "4.17.15"}. `id` keeps the raw identifier as the source gave it.
@@ -92,9 +93,9 @@ struct Finding {
   std::vector<std::string> references;
   std::string summary;
   std::string description;
-  std::string published;  // ISO-8601 UTC as given, or ""
-  std::string license;    // licence key for licence findings / licence violations
-  std::string watch;      // violations: watch name
+  std::string published;              // ISO-8601 UTC as given, or ""
+  std::string license;                // licence key for licence findings / licence violations
+  std::string watch;                  // violations: watch name
   std::vector<std::string> policies;  // violations: matched policies
 
   // Identity parts (architecture.md section 3). Never depends on description, summary, impact

@@ -28,11 +28,10 @@ void NormalizeLocation(Location& location) {
 void MergeFinding(Finding& into, const Finding& from) {
   for (Location location : from.locations) {
     NormalizeLocation(location);
-    auto same_place = std::find_if(into.locations.begin(), into.locations.end(),
-                                   [&](const Location& l) {
-                                     return l.artifact == location.artifact &&
-                                            l.path == location.path;
-                                   });
+    auto same_place =
+        std::find_if(into.locations.begin(), into.locations.end(), [&](const Location& l) {
+          return l.artifact == location.artifact && l.path == location.path;
+        });
     if (same_place == into.locations.end()) {
       into.locations.push_back(std::move(location));
       continue;

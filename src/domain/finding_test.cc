@@ -26,7 +26,8 @@ TEST_P(ComponentIdParsing, SplitsPerScheme) {
 INSTANTIATE_TEST_SUITE_P(
     Schemes, ComponentIdParsing,
     ::testing::Values(
-        IdCase{"gav://org.apache.sshd:sshd-core:1.0.0", "gav", "org.apache.sshd:sshd-core", "1.0.0"},
+        IdCase{"gav://org.apache.sshd:sshd-core:1.0.0", "gav", "org.apache.sshd:sshd-core",
+               "1.0.0"},
         IdCase{"gav://io.netty:netty-codec:4.1.66.Final", "gav", "io.netty:netty-codec",
                "4.1.66.Final"},
         IdCase{"deb://ubuntu:jammy:libzstd1:1.4.8+dfsg-3build1", "deb", "ubuntu:jammy:libzstd1",
