@@ -207,7 +207,10 @@ Component MakeComponent(std::string_view package_type, std::string_view name,
 }
 
 std::string Component::Key() const {
-  if (type.empty()) return name.empty() ? id : name;
+  if (type.empty()) {
+    if (name.empty()) return id;
+    return version.empty() ? name : name + ":" + version;
+  }
   std::string_view v = version;
   if (type == "go" && v.size() > 1 && v[0] == 'v' && std::isdigit(static_cast<unsigned char>(v[1])))
     v.remove_prefix(1);

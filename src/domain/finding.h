@@ -35,7 +35,7 @@ struct Component {
 
   // Canonical key used in finding identity: "<type>://<name>:<version>". Go versions lose a
   // leading "v" (the CLI writes `v1.2.4`, reports `1.2.4`). A component without a known type keys
-  // as its raw name.
+  // as "<name>[:<version>]" (its raw id when it has no name).
   std::string Key() const;
   bool operator==(const Component&) const = default;
 };

@@ -105,11 +105,17 @@ bool SameFamily(Format declared, Format detected) {
 // Detects (or checks the declared format), then parses: the whole JSON path of one document.
 std::int64_t ParseDocument(simdjson::padded_string_view json, Format declared, FindingSink* sink,
                            const ParseOptions& options, ParseReport& report) {
+  std::string_view text(json.data(), json.size());
+  auto first = text.find_first_not_of(" \t\r\n");
+  auto last = text.find_last_not_of(" \t\r\n");
+  if (declared == Format::kCliJson && text.substr(first, last - first + 1) == "null") {
+    report.format = Format::kCliJson;  // the CLI prints null when nothing was scanned
+    return 0;
+  }
   internal::od::parser parser;
   document doc = parser.iterate(json);
   Format format = declared;
-  if (!(declared == Format::kCliJson && doc.is_null())) {
-    doc.rewind();
+  {
     Format detected = internal::Detect(doc);
     if (doc.current_location().error() == simdjson::SUCCESS)
       internal::Refuse(ErrorCode::kDataLoss, "trailing text after the JSON value");
@@ -170,6 +176,28 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
   }
 }
 
+namespace {
+
+class DiscardingSink : public FindingSink {
+ public:
+  core::Status Consume(std::span<const domain::Finding>) override { return core::Ok(); }
+};
+
+// With validate_before_emit, every member is checked before the first one is emitted.
+core::Status ParseZipAtomically(std::string_view bytes, FindingSink& sink,
+                                const ParseOptions& options, ParseReport& report) {
+  if (options.validate_before_emit) {
+    ParseOptions once = options;
+    once.validate_before_emit = false;
+    DiscardingSink discard;
+    ParseReport dry;
+    if (auto checked = internal::ParseZip(bytes, discard, once, dry); !checked) return checked;
+  }
+  return internal::ParseZip(bytes, sink, options, report);
+}
+
+}  // namespace
+
 core::Result<ParseReport> ParseBuffer(std::string_view name, std::string_view bytes, Format format,
                                       FindingSink& sink, const ParseOptions& options) {
   if (bytes.size() > options.max_bytes)
@@ -177,7 +205,7 @@ core::Result<ParseReport> ParseBuffer(std::string_view name, std::string_view by
                                                         bytes.size(), options.max_bytes));
   ParseReport report;
   if (format == Format::kZip || (format == Format::kAuto && bytes.starts_with("PK\x03\x04"))) {
-    auto zipped = internal::ParseZip(bytes, sink, options, report);
+    auto zipped = ParseZipAtomically(bytes, sink, options, report);
     if (!zipped) return std::unexpected(zipped.error().Wrap(name));
     return report;
   }
@@ -203,7 +231,7 @@ core::Result<ParseReport> ParseFile(const std::filesystem::path& path, Format fo
   std::string_view bytes(content.data(), content.size());
   ParseReport report;
   if (format == Format::kZip || (format == Format::kAuto && bytes.starts_with("PK\x03\x04"))) {
-    auto zipped = internal::ParseZip(bytes, sink, options, report);
+    auto zipped = ParseZipAtomically(bytes, sink, options, report);
     if (!zipped) return std::unexpected(zipped.error().Wrap(path.filename().string()));
     return report;
   }
