@@ -156,8 +156,6 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
   }
   try {
     PreCheck(text);
-    if (simdjson::validate_utf8(text.data(), text.size()) == false)
-      Refuse(ErrorCode::kDataLoss, "file is not UTF-8 text");
     report.bytes += text.size();
     if (options.validate_before_emit) {
       ParseReport dry = report;
@@ -169,6 +167,8 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
   } catch (const SinkFailure& failure) {
     return std::unexpected(failure.error);
   } catch (const simdjson::simdjson_error& e) {
+    if (e.error() == simdjson::UTF8_ERROR)
+      return core::Fail(ErrorCode::kDataLoss, "file is not UTF-8 text");
     if (e.error() == simdjson::INCORRECT_TYPE)
       return core::Fail(ErrorCode::kDataLoss, fmt::format("{}: a value has the wrong JSON type",
                                                           FormatName(report.format)));

@@ -134,8 +134,9 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
   }
 }
 
+template <typename Flush>
 void ReadIssues(od::value value, domain::FindingKind kind, Ctx& ctx, std::string_view key,
-                std::vector<domain::Finding>& out) {
+                std::vector<domain::Finding>& out, Flush& flush) {
   if (value.is_null()) return;
   if (value.type() != od::json_type::array)
     RefuseAt(ctx.format, ctx.path + "." + std::string(key), "must be an array");
@@ -146,40 +147,52 @@ void ReadIssues(od::value value, domain::FindingKind kind, Ctx& ctx, std::string
     od::value v = element.value();
     if (v.type() != od::json_type::object) RefuseAt(ctx.format, inner.path, "must be an object");
     ReadIssue(v.get_object(), kind, inner, out);
+    flush();
   }
+}
+
+// The scanned root of a response: component_id, or build://name:number for build scans. Looked
+// up before the issues (keys come in any order) so findings can stream out without buffering.
+std::string ScanRoot(od::object& object) {
+  std::string component_id, build_name, build_number;
+  for (od::field field : object) {
+    std::string_view key = KeyOf(field);
+    if (key == "component_id") component_id = String(field.value());
+    if (key == "build_name") build_name = String(field.value());
+    if (key == "build_number") build_number = String(field.value());
+  }
+  object.reset();
+  if (!build_name.empty()) return fmt::format("build://{}:{}", build_name, build_number);
+  return component_id;
 }
 
 // One ScanResponse (or build-scan response) object.
 void ReadScanResponse(od::object object, Ctx ctx, Emitter& out) {
+  const std::string artifact = ScanRoot(object);
   std::vector<domain::Finding> findings;
-  std::string artifact, build_name, build_number;
+  auto flush = [&] {
+    for (domain::Finding& f : findings) {
+      f.locations[0].artifact = artifact;
+      if (f.kind == domain::FindingKind::kLicense && f.license.empty()) f.license = f.issue_id;
+      out.Emit(std::move(f));
+    }
+    findings.clear();
+  };
   for (od::field field : object) {
     std::string_view key = KeyOf(field);
     od::value value = field.value();
     if (key == "vulnerabilities") {
-      ReadIssues(value, domain::FindingKind::kVulnerability, ctx, key, findings);
+      ReadIssues(value, domain::FindingKind::kVulnerability, ctx, key, findings, flush);
     } else if (key == "violations") {
-      ReadIssues(value, domain::FindingKind::kViolation, ctx, key, findings);
+      ReadIssues(value, domain::FindingKind::kViolation, ctx, key, findings, flush);
     } else if (key == "licenses") {
-      ReadIssues(value, domain::FindingKind::kLicense, ctx, key, findings);
-    } else if (key == "component_id") {
-      artifact = String(value);
-    } else if (key == "build_name") {
-      build_name = String(value);
-    } else if (key == "build_number") {
-      build_number = String(value);
+      ReadIssues(value, domain::FindingKind::kLicense, ctx, key, findings, flush);
     } else if (key == "source_comp_id" || key == "vulnerable_component" || key == "user_issue_id") {
       RefuseAt(ctx.format, ctx.path,
                fmt::format("`{}` belongs to another Xray format (mixed formats)", key));
     }
   }
-  if (!build_name.empty()) artifact = fmt::format("build://{}:{}", build_name, build_number);
   ++out.report().rows;
-  for (domain::Finding& f : findings) {
-    f.locations[0].artifact = artifact;
-    if (f.kind == domain::FindingKind::kLicense && f.license.empty()) f.license = f.issue_id;
-    out.Emit(std::move(f));
-  }
 }
 
 }  // namespace
