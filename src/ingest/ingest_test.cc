@@ -308,3 +308,19 @@ TEST(Merge, RowsRepeatedAcrossArtifactsMergeIntoOneFindingWithSeveralLocations) 
 
 }  // namespace
 }  // namespace bulwark::ingest
+
+namespace bulwark::ingest {
+namespace {
+
+TEST(Strings, UnescapesJsonEscapesAndSurrogatePairs) {
+  CollectingSink sink;
+  auto total = ParseReportPage(
+      R"({"total_rows":1,"rows":[{"severity":"High","issue_id":"XRAY-1",)"
+      R"("vulnerable_component":"npm://a:1","summary":"q\"x\\y\n\u00e9\ud83d\ude00\/z"}]})",
+      sink);
+  ASSERT_TRUE(total) << total.error().message;
+  EXPECT_EQ(sink.findings[0].summary, "q\"x\\y\n\xC3\xA9\xF0\x9F\x98\x80/z");
+}
+
+}  // namespace
+}  // namespace bulwark::ingest

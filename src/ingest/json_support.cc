@@ -42,9 +42,74 @@ std::string IndexPath(std::string_view base, std::size_t index) {
 
 bool IsNull(od::value value) { return value.is_null(); }
 
+namespace {
+
+void AppendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::uint32_t Hex4(const char* p) {
+  std::uint32_t v = 0;
+  std::from_chars(p, p + 4, v, 16);
+  return v;
+}
+
+// Copies a JSON string body (after the opening quote, already validated by simdjson) straight
+// from the input, unescaping on the way. Reading from the input instead of simdjson's string
+// buffer keeps peak memory near the file size.
+std::string CopyJsonString(const char* p) {
+  std::string out;
+  while (true) {
+    const char* q = p;
+    while (*q != '"' && *q != '\\') ++q;
+    out.append(p, static_cast<std::size_t>(q - p));
+    if (*q == '"') return out;
+    char e = q[1];
+    p = q + 2;
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'u': {
+        std::uint32_t cp = Hex4(p);
+        p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && p[0] == '\\' && p[1] == 'u') {
+          std::uint32_t low = Hex4(p + 2);
+          if (low >= 0xDC00 && low < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            p += 6;
+          }
+        }
+        AppendUtf8(out, cp);
+        break;
+      }
+      default: out += e;  // " \\ /
+    }
+  }
+}
+
+}  // namespace
+
 std::string String(od::value value) {
   if (value.is_null()) return {};
-  return std::string(std::string_view(value.get_string()));
+  od::raw_json_string raw = value.get_raw_json_string();
+  return CopyJsonString(raw.raw());
 }
 
 std::vector<std::string> Strings(od::value value) {
@@ -53,7 +118,8 @@ std::vector<std::string> Strings(od::value value) {
   for (auto element : value.get_array()) {
     od::value v = element.value();
     if (v.is_null()) continue;
-    out.emplace_back(std::string_view(v.get_string()));
+    od::raw_json_string raw = v.get_raw_json_string();
+    out.push_back(CopyJsonString(raw.raw()));
   }
   return out;
 }
