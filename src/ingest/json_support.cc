@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <utility>
 
 namespace bulwark::ingest::internal {
@@ -74,18 +75,33 @@ std::uint32_t Hex4(const char* p) {
 std::string CopyJsonString(const char* p) {
   std::string out;
   while (true) {
-    const char* q = p;
-    while (*q != '"' && *q != '\\') ++q;
+    // The closing quote exists (simdjson validated the string), so an unbounded search is safe.
+    const char* quote = static_cast<const char*>(rawmemchr(p, '"'));
+    const char* q =
+        static_cast<const char*>(std::memchr(p, '\\', static_cast<std::size_t>(quote - p)));
+    if (q == nullptr) {
+      out.append(p, static_cast<std::size_t>(quote - p));
+      return out;
+    }
     out.append(p, static_cast<std::size_t>(q - p));
-    if (*q == '"') return out;
     char e = q[1];
     p = q + 2;
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
       case 'u': {
         std::uint32_t cp = Hex4(p);
         p += 4;
@@ -99,7 +115,8 @@ std::string CopyJsonString(const char* p) {
         AppendUtf8(out, cp);
         break;
       }
-      default: out += e;  // " \\ /
+      default:
+        out += e;  // " \\ /
     }
   }
 }

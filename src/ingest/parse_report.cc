@@ -110,23 +110,25 @@ RowKind KindOf(const Row& row) {
   return RowKind::kVulnerability;
 }
 
-void CheckAndNormalize(Row& row, RowKind kind, const std::string& path) {
+void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
+  auto path = [index] { return IndexPath("$.rows", index); };
   domain::Finding& f = row.f;
   if (row.has_b1_keys)
-    RefuseAt(kFormat, path,
+    RefuseAt(kFormat, path(),
              "looks like an xray-ui-security-export row (source_comp_id) inside rows");
   if (row.has_camel_keys)
-    RefuseAt(kFormat, path, "looks like an xray-cli-simple-json row (camelCase keys) inside rows");
+    RefuseAt(kFormat, path(),
+             "looks like an xray-cli-simple-json row (camelCase keys) inside rows");
   if (kind == RowKind::kLicense) {
     f.kind = domain::FindingKind::kLicense;
     f.license = row.license_key;
     if (row.component.empty())
-      RefuseAt(kFormat, path + ".component", "missing (licence report row)");
+      RefuseAt(kFormat, path() + ".component", "missing (licence report row)");
     f.component = domain::ParseComponentId(row.component);
     row.impacted_artifact = row.artifact;
   } else {
     if (row.vulnerable_component.empty() && (f.issue_id.empty() || !row.has_severity)) {
-      RefuseAt(kFormat, path + ".vulnerable_component",
+      RefuseAt(kFormat, path() + ".vulnerable_component",
                "missing (a report row needs vulnerable_component, or issue_id and severity)");
     }
     f.component = domain::ParseComponentId(row.vulnerable_component);
@@ -146,9 +148,9 @@ void ParseRows(od::array rows, Emitter& out) {
   std::size_t index = 0;
   std::optional<RowKind> report_kind;
   for (auto element : rows) {
-    std::string path = IndexPath("$.rows", index);
+    auto path = [index] { return IndexPath("$.rows", index); };
     od::value value = element.value();
-    if (value.type() != od::json_type::object) RefuseAt(kFormat, path, "row is not an object");
+    if (value.type() != od::json_type::object) RefuseAt(kFormat, path(), "row is not an object");
     Row row;
     std::string_view current;
     try {
@@ -158,7 +160,7 @@ void ParseRows(od::array rows, Emitter& out) {
       }
     } catch (const simdjson::simdjson_error& e) {
       if (e.error() != simdjson::INCORRECT_TYPE && e.error() != simdjson::NUMBER_ERROR) throw;
-      RefuseAt(kFormat, fmt::format("{}.{}", path, current), "value has the wrong JSON type");
+      RefuseAt(kFormat, fmt::format("{}.{}", path(), current), "value has the wrong JSON type");
     }
     RowKind kind = KindOf(row);
     if (!report_kind) {
@@ -168,11 +170,11 @@ void ParseRows(od::array rows, Emitter& out) {
                "xray-report: this is an exposures report; it is not importable. Export a "
                "vulnerabilities or violations report instead.");
     } else if (kind != *report_kind) {
-      RefuseAt(kFormat, path,
+      RefuseAt(kFormat, path(),
                fmt::format("mixed report kinds: row is a {} row but the first row is a {} row",
                            RowKindName(kind), RowKindName(*report_kind)));
     }
-    CheckAndNormalize(row, kind, path);
+    CheckAndNormalize(row, kind, index);
     ++out.report().rows;
     out.Emit(std::move(row.f));
     ++index;

@@ -93,6 +93,9 @@ constexpr Golden kGolden[] = {
     {"xray-report-export/one_vuln.json", "xray-report", 1, 1, 0, 0},
 };
 
+// Readable test names in ctest: the sample's path.
+void PrintTo(const Golden& g, std::ostream* os) { *os << g.file; }
+
 class SampleGolden : public ::testing::TestWithParam<Golden> {};
 
 TEST_P(SampleGolden, DetectsItsFormatAndImportsTheExpectedCounts) {
