@@ -187,8 +187,6 @@ void ReadViolation(od::object object, const std::string& path, Emitter& out) {
         base.watch = String(value);
       } else if (current == "severity") {
         base.severity = domain::ParseSeverity(std::string_view(value.get_string()));
-      } else if (current == "created") {
-        base.published = String(value);
       } else if (current == "description") {
         base.description = String(value);
       } else if (current == "summary") {

@@ -74,8 +74,6 @@ void ReadSecurityRow(od::object object, const std::string& path, Emitter& out) {
       } else if (current == "component_versions") {
         has_versions = value.type() == od::json_type::object;
         if (has_versions) ReadComponentVersions(value.get_object(), f);
-      } else if (current == "edited") {
-        f.published = String(value);
       } else if (current == "component_physical_paths") {
         for (std::string& p : Strings(value)) {
           if (!p.empty() && location.path.empty()) location.path = std::move(p);
@@ -143,8 +141,6 @@ void ReadViolationRow(od::object object, const std::string& path, Emitter& out) 
         source_id = String(value);
       } else if (current == "source_version") {
         source_version = String(value);
-      } else if (current == "updated") {
-        f.published = String(value);
       } else if (current == "applicability_detail") {
         f.applicability = ApplicabilityResult(value);
       } else if (current == "scan_id" || current == "component_versions") {

@@ -24,14 +24,15 @@ struct CommandRun {
 };
 
 CommandRun Bulwark(const std::string& args) {
-  auto err_file = std::filesystem::temp_directory_path() /
-                  ("bulwark_parse_err_" + std::to_string(::getpid()));
+  auto err_file =
+      std::filesystem::temp_directory_path() / ("bulwark_parse_err_" + std::to_string(::getpid()));
   std::string command = kBinary + " " + args + " 2>" + err_file.string();
   CommandRun run{};
   FILE* pipe = ::popen(command.c_str(), "r");
   std::array<char, 4096> buffer;
   std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    run.out.append(buffer.data(), n);
   int status = ::pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream err(err_file);
@@ -54,11 +55,17 @@ TEST(ParseCommand, SummaryPrintsTheDetectedFormatAndCounts) {
 }
 
 TEST(ParseCommand, JsonOutputIsAnArrayOfNormalisedFindings) {
-  CommandRun run = Bulwark("parse " + kFixtures + "cli_json.json --format xray-cli-json --output json");
+  CommandRun run =
+      Bulwark("parse " + kFixtures + "cli_json.json --format xray-cli-json --output json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(run.out.starts_with("[\n{"));
-  EXPECT_THAT(run.out, HasSubstr(R"("kind":"vulnerability","severity":"high","vulnerability_key":"XRAY-1001")"));
-  EXPECT_THAT(run.out, HasSubstr(R"("component":{"type":"deb","name":"debian:stretch:libx11","version":"2:1.6.4-3")"));
+  EXPECT_THAT(
+      run.out,
+      HasSubstr(R"("kind":"vulnerability","severity":"high","vulnerability_key":"XRAY-1001")"));
+  EXPECT_THAT(
+      run.out,
+      HasSubstr(
+          R"("component":{"type":"deb","name":"debian:stretch:libx11","version":"2:1.6.4-3")"));
   EXPECT_THAT(run.out, HasSubstr(R"("fixed_versions":["[4.17.21]"])"));
   EXPECT_THAT(run.out, HasSubstr(R"("cwes":["CWE-77"])"));
 }
