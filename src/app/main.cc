@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Bulwark: application-security orchestration server"};
   app.require_subcommand(1);
   bulwark::cli::RegisterVersionCommand(app);
+  bulwark::cli::RegisterParseCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

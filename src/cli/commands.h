@@ -8,5 +8,6 @@
 namespace bulwark::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterParseCommand(CLI::App& app);
 
 }  // namespace bulwark::cli

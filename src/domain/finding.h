@@ -22,7 +22,8 @@ enum class FindingKind : std::uint8_t { kVulnerability, kLicense, kViolation };
 std::string_view FindingKindName(FindingKind k);  // "vulnerability", "license", "violation"
 
 enum class ViolationType : std::uint8_t { kNone, kSecurity, kLicense, kOperationalRisk };
-std::string_view ViolationTypeName(ViolationType t);  // "", "security", "license", "operational_risk"
+std::string_view ViolationTypeName(
+    ViolationType t);  // "", "security", "license", "operational_risk"
 
 // A package as Xray identifies it: `npm://lodash:4.17.15` -> {type "npm", name "lodash",
 // version "4.17.15"}. `id` keeps the raw identifier as the source gave it.
@@ -32,10 +33,29 @@ struct Component {
   std::string version;
   std::string id;  // raw id, possibly empty when the source gave name and version only
 
-  // Canonical key used in finding identity: "<type>://<name>:<version>".
+  // Canonical key used in finding identity: "<type>://<name>:<version>". Go versions lose a
+  // leading "v" (the CLI writes `v1.2.4`, reports `1.2.4`). A component without a known type keys
+  // as "<name>[:<version>]" (its raw id when it has no name).
   std::string Key() const;
   bool operator==(const Component&) const = default;
 };
+
+// Parses an Xray component id per scheme (specs/xray-formats.md section 4): Maven `gav://g:a:v`,
+// Debian `deb://vendor:dist:pkg:epoch:version` (version = everything after the 3rd colon), RPM
+// `rpm://os:pkg:epoch:version`, Alpine `alpine://branch:pkg:version`, Docker `docker://img:tag`
+// or digests, `generic://sha256:<hex>/file` (name = file, no version), scoped npm, Go modules and
+// every other scheme (`name:version` split at the last colon). An id without `://` (`root`,
+// `lodash`, `A:1.0.0`) gives an empty type, the raw id as name and no version. Never fails.
+Component ParseComponentId(std::string_view id);
+
+// The id scheme Xray uses for a package type name as the formats spell it (`maven` -> `gav`,
+// `golang` -> `go`, `debian` -> `deb`, `Docker`/`oci` -> `docker`, ...); lower-cased otherwise.
+std::string SchemeForPackageType(std::string_view package_type);
+
+// A component given as type + version-less name + version (simple-json, UI exports): the type is
+// mapped with SchemeForPackageType, `id` rebuilt as `<scheme>://<name>:<version>`.
+Component MakeComponent(std::string_view package_type, std::string_view name,
+                        std::string_view version);
 
 struct Cvss {
   std::optional<double> score;
@@ -73,9 +93,9 @@ struct Finding {
   std::vector<std::string> references;
   std::string summary;
   std::string description;
-  std::string published;  // ISO-8601 UTC as given, or ""
-  std::string license;    // licence key for licence findings / licence violations
-  std::string watch;      // violations: watch name
+  std::string published;              // ISO-8601 UTC as given, or ""
+  std::string license;                // licence key for licence findings / licence violations
+  std::string watch;                  // violations: watch name
   std::vector<std::string> policies;  // violations: matched policies
 
   // Identity parts (architecture.md section 3). Never depends on description, summary, impact

@@ -1,0 +1,223 @@
+// `bulwark parse FILE [--format auto|<name>] [--output summary|json]`: offline import check.
+// Prints what Bulwark would import from a file; a refused file exits 2 with the reason on stderr.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "ingest/ingest.h"
+
+namespace bulwark::cli {
+namespace {
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  out += '"';
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendStrings(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendEscaped(out, items[i]);
+  }
+  out += ']';
+}
+
+void AppendCvss(std::string& out, std::string_view name, const domain::Cvss& cvss) {
+  if (!cvss.score && cvss.vector.empty()) return;
+  out += fmt::format(",\"{}\":{{\"score\":", name);
+  out += cvss.score ? fmt::format("{}", *cvss.score) : "null";
+  out += ",\"vector\":";
+  AppendEscaped(out, cvss.vector);
+  out += '}';
+}
+
+void AppendFinding(std::string& out, const domain::Finding& f) {
+  out += "{\"fingerprint\":\"" + f.Fingerprint() + "\",\"kind\":\"";
+  out += domain::FindingKindName(f.kind);
+  out += "\"";
+  if (f.violation_type != domain::ViolationType::kNone)
+    out += fmt::format(",\"violation_type\":\"{}\"", domain::ViolationTypeName(f.violation_type));
+  out +=
+      fmt::format(",\"severity\":\"{}\",\"vulnerability_key\":", domain::SeverityName(f.severity));
+  AppendEscaped(out, f.VulnerabilityKey());
+  out += ",\"issue_id\":";
+  AppendEscaped(out, f.issue_id);
+  out += ",\"component\":{\"type\":";
+  AppendEscaped(out, f.component.type);
+  out += ",\"name\":";
+  AppendEscaped(out, f.component.name);
+  out += ",\"version\":";
+  AppendEscaped(out, f.component.version);
+  out += ",\"id\":";
+  AppendEscaped(out, f.component.id);
+  out += "},\"cves\":[";
+  for (std::size_t i = 0; i < f.cves.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"id\":";
+    AppendEscaped(out, f.cves[i].id);
+    AppendCvss(out, "cvss_v2", f.cves[i].v2);
+    AppendCvss(out, "cvss_v3", f.cves[i].v3);
+    AppendCvss(out, "cvss_v4", f.cves[i].v4);
+    out += '}';
+  }
+  out += "],\"cwes\":";
+  AppendStrings(out, f.cwes);
+  out += ",\"fixed_versions\":";
+  AppendStrings(out, f.fixed_versions);
+  out += ",\"locations\":[";
+  for (std::size_t i = 0; i < f.locations.size(); ++i) {
+    const domain::Location& l = f.locations[i];
+    if (i > 0) out += ',';
+    out += "{\"artifact\":";
+    AppendEscaped(out, l.artifact);
+    out += ",\"path\":";
+    AppendEscaped(out, l.path);
+    out += ",\"impact_paths\":[";
+    for (std::size_t j = 0; j < l.impact_paths.size(); ++j) {
+      if (j > 0) out += ',';
+      AppendStrings(out, l.impact_paths[j]);
+    }
+    out += "]}";
+  }
+  out += "],\"applicability\":";
+  AppendEscaped(out, f.applicability);
+  out += ",\"license\":";
+  AppendEscaped(out, f.license);
+  out += ",\"watch\":";
+  AppendEscaped(out, f.watch);
+  out += ",\"policies\":";
+  AppendStrings(out, f.policies);
+  out += ",\"references\":";
+  AppendStrings(out, f.references);
+  out += ",\"published\":";
+  AppendEscaped(out, f.published);
+  out += ",\"summary\":";
+  AppendEscaped(out, f.summary);
+  out += ",\"description\":";
+  AppendEscaped(out, f.description);
+  out += '}';
+}
+
+// Streams findings to stdout as one JSON array.
+class JsonPrinter : public ingest::FindingSink {
+ public:
+  core::Status Consume(std::span<const domain::Finding> batch) override {
+    std::string out;
+    for (const domain::Finding& f : batch) {
+      out += first_ ? "[\n" : ",\n";
+      first_ = false;
+      AppendFinding(out, f);
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return core::Ok();
+  }
+  void Finish() { std::fputs(first_ ? "[]\n" : "\n]\n", stdout); }
+
+ private:
+  bool first_ = true;
+};
+
+class CountingSink : public ingest::FindingSink {
+ public:
+  core::Status Consume(std::span<const domain::Finding>) override { return core::Ok(); }
+};
+
+void PrintSummary(const ingest::ParseReport& r) {
+  std::string out = fmt::format("format: {}\n", ingest::FormatName(r.format));
+  for (ingest::Format member : r.member_formats)
+    out += fmt::format("member: {}\n", ingest::FormatName(member));
+  out += fmt::format("bytes: {}\nrows: {}\nfindings: {}\nskipped: {}\n", r.bytes, r.rows,
+                     r.findings, r.skipped);
+  for (auto kind : {domain::FindingKind::kVulnerability, domain::FindingKind::kLicense,
+                    domain::FindingKind::kViolation})
+    out += fmt::format("kind.{}: {}\n", domain::FindingKindName(kind),
+                       r.by_kind[static_cast<std::size_t>(kind)]);
+  for (int s = 4; s >= 0; --s)
+    out += fmt::format("severity.{}: {}\n", domain::SeverityName(static_cast<domain::Severity>(s)),
+                       r.by_severity[static_cast<std::size_t>(s)]);
+  for (const std::string& w : r.warnings) out += fmt::format("warning: {}\n", w);
+  std::fputs(out.c_str(), stdout);
+}
+
+int RunParse(const std::string& file, const std::string& format_name, const std::string& output) {
+  auto format = ingest::ParseFormatName(format_name);
+  if (!format) {
+    std::fprintf(stderr, "bulwark parse: unknown --format %s (one of: %s)\n", format_name.c_str(),
+                 std::string(ingest::FormatNameList()).c_str());
+    return 2;
+  }
+  ingest::ParseOptions options;
+  core::Result<ingest::ParseReport> report;
+  if (output == "json") {
+    options.validate_before_emit = true;  // print nothing for a refused file
+    JsonPrinter printer;
+    report = ingest::ParseFile(file, *format, printer, options);
+    if (report) printer.Finish();
+  } else {
+    CountingSink sink;
+    report = ingest::ParseFile(file, *format, sink, options);
+    if (report) PrintSummary(*report);
+  }
+  if (!report) {
+    std::fprintf(stderr, "bulwark parse: %s\n", report.error().message.c_str());
+    auto code = report.error().code;
+    return code == core::ErrorCode::kDataLoss || code == core::ErrorCode::kInvalidArgument ||
+                   code == core::ErrorCode::kTooLarge
+               ? 2
+               : 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterParseCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "parse", "Parse a JFrog Xray result file offline and print what would be imported");
+  auto file = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("auto");
+  auto output = std::make_shared<std::string>("summary");
+  cmd->add_option("FILE", *file, "JSON file or ZIP export")->required();
+  cmd->add_option("--format", *format, "auto or one of the format names (docs/formats.md)")
+      ->capture_default_str();
+  cmd->add_option("--output", *output, "summary or json")
+      ->check(CLI::IsMember({"summary", "json"}))
+      ->capture_default_str();
+  cmd->callback([file, format, output] {
+    int code = RunParse(*file, *format, *output);
+    std::fflush(stdout);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace bulwark::cli

@@ -1,0 +1,252 @@
+// The edge of the ingest module: reads the bytes, runs detection and the format parser, and turns
+// simdjson errors and refusals into core::Error.
+#include "ingest/ingest.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <system_error>
+
+#include "ingest/parsers.h"
+#include "ingest/zip_reader.h"
+
+namespace bulwark::ingest {
+namespace {
+
+using core::ErrorCode;
+using internal::Failure;
+using internal::od::document;
+
+// A line "[Info] ..." or "12:34:56 [Warn] ..." in the first 4 KiB.
+bool LooksLikeCliLog(std::string_view text) {
+  std::string_view head = text.substr(0, 4096);
+  std::size_t start = 0;
+  while (start < head.size()) {
+    std::string_view line = head.substr(start, head.find('\n', start) - start);
+    if (line.size() > 9 && line[2] == ':' && line[5] == ':' && line[8] == ' ')
+      line.remove_prefix(9);
+    for (std::string_view tag : {"[Info]", "[Warn]", "[Debug]", "[Error]"}) {
+      if (line.starts_with(tag)) return true;
+    }
+    std::size_t next = head.find('\n', start);
+    if (next == std::string_view::npos) break;
+    start = next + 1;
+  }
+  return false;
+}
+
+// Pre-parse checks of specs/xray-formats.md 6.1 on the bytes after the BOM.
+void PreCheck(std::string_view text) {
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) internal::Refuse(ErrorCode::kDataLoss, "empty file");
+  if (text.substr(first, 4) == std::string_view("PK\x03\x04", 4))
+    internal::Refuse(ErrorCode::kInvalidArgument,
+                     "this is a ZIP (UI/Reports export); import it as a file (format zip or auto)");
+  if (LooksLikeCliLog(text))
+    internal::Refuse(ErrorCode::kDataLoss,
+                     "JFrog CLI log text mixed into the JSON (stdout and stderr captured "
+                     "together?). Re-run with `--format json` or `--format simple-json` and "
+                     "capture stdout only");
+  char c = text[first];
+  if (c != '{' && c != '[' && c != 'n')
+    internal::Refuse(ErrorCode::kDataLoss,
+                     "not JSON: this looks like a JFrog CLI table/log output. Re-run with "
+                     "`--format json` or `--format simple-json`");
+}
+
+std::int64_t RunParser(document& doc, Format format, internal::Emitter& out) {
+  switch (format) {
+    case Format::kCliJson:
+    case Format::kGraphScan:
+    case Format::kBuildScan:
+      internal::ParseCliJson(doc, format, out);
+      return 0;
+    case Format::kCliSimpleJson:
+      internal::ParseSimpleJson(doc, out);
+      return 0;
+    case Format::kCliSarif:
+      internal::ParseSarif(doc, out);
+      return 0;
+    case Format::kCliCycloneDx:
+    case Format::kUiCycloneDx:
+      internal::ParseCycloneDx(doc, format, out);
+      return 0;
+    case Format::kUiSecurityExport:
+      internal::ParseUiSecurityExport(doc, out);
+      return 0;
+    case Format::kUiViolationsExport:
+      internal::ParseUiViolationsExport(doc, out);
+      return 0;
+    case Format::kReport:
+      return internal::ParseReportRows(doc, out);
+    case Format::kSummaryArtifact:
+      internal::ParseSummaryArtifact(doc, out);
+      return 0;
+    case Format::kViolations:
+      internal::ParseViolationsApi(doc, out);
+      return 0;
+    case Format::kLegacyBuildScan:
+      internal::ParseLegacyBuildScan(doc, out);
+      return 0;
+    case Format::kAuto:
+    case Format::kZip:
+      break;
+  }
+  internal::Refuse(ErrorCode::kInternal, "no parser for this format");
+}
+
+bool SameFamily(Format declared, Format detected) {
+  if (declared == detected) return true;
+  // Detection cannot tell the CLI and the UI CycloneDX apart by signature alone.
+  auto cdx = [](Format f) { return f == Format::kCliCycloneDx || f == Format::kUiCycloneDx; };
+  return cdx(declared) && cdx(detected);
+}
+
+// Detects (or checks the declared format), then parses: the whole JSON path of one document.
+std::int64_t ParseDocument(simdjson::padded_string_view json, Format declared, FindingSink* sink,
+                           const ParseOptions& options, ParseReport& report) {
+  std::string_view text(json.data(), json.size());
+  auto first = text.find_first_not_of(" \t\r\n");
+  auto last = text.find_last_not_of(" \t\r\n");
+  if (declared == Format::kCliJson && text.substr(first, last - first + 1) == "null") {
+    report.format = Format::kCliJson;  // the CLI prints null when nothing was scanned
+    return 0;
+  }
+  internal::od::parser parser;
+  document doc = parser.iterate(json);
+  Format format = declared;
+  {
+    Format detected = internal::Detect(doc);
+    if (doc.current_location().error() == simdjson::SUCCESS)
+      internal::Refuse(ErrorCode::kDataLoss, "trailing text after the JSON value");
+    if (declared == Format::kAuto) format = detected;
+    if (!SameFamily(format, detected))
+      internal::Refuse(ErrorCode::kInvalidArgument,
+                       fmt::format("the file was declared as {} but looks like {}",
+                                   FormatName(declared), FormatName(detected)));
+    if (declared == Format::kAuto && detected == Format::kCliCycloneDx) format = detected;
+  }
+  doc.rewind();
+  report.format = format;
+  internal::Emitter emitter(sink, options.batch_size, report);
+  std::int64_t total = RunParser(doc, format, emitter);
+  emitter.Flush();
+  return total;
+}
+
+core::Error SyntaxErrorOf(std::string_view text, simdjson::error_code code) {
+  if (auto err = internal::FindSyntaxError(text)) {
+    return core::Error{ErrorCode::kDataLoss,
+                       fmt::format("malformed JSON at {}: {}",
+                                   internal::DescribeOffset(text, err->offset), err->problem)};
+  }
+  return core::Error{ErrorCode::kDataLoss,
+                     fmt::format("malformed JSON: {}", simdjson::error_message(code))};
+}
+
+}  // namespace
+
+core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json, Format format,
+                                               FindingSink& sink, const ParseOptions& options,
+                                               ParseReport& report) {
+  std::string_view text(json.data(), json.size());
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    text.remove_prefix(3);
+    json = simdjson::padded_string_view(text.data(), text.size(), json.capacity() - 3);
+  }
+  try {
+    PreCheck(text);
+    report.bytes += text.size();
+    if (options.validate_before_emit) {
+      ParseReport dry = report;
+      ParseDocument(json, format, nullptr, options, dry);
+    }
+    return ParseDocument(json, format, &sink, options, report);
+  } catch (const Failure& failure) {
+    return core::Fail(failure.code, failure.message);
+  } catch (const SinkFailure& failure) {
+    return std::unexpected(failure.error);
+  } catch (const simdjson::simdjson_error& e) {
+    if (e.error() == simdjson::UTF8_ERROR)
+      return core::Fail(ErrorCode::kDataLoss, "file is not UTF-8 text");
+    if (e.error() == simdjson::INCORRECT_TYPE)
+      return core::Fail(ErrorCode::kDataLoss, fmt::format("{}: a value has the wrong JSON type",
+                                                          FormatName(report.format)));
+    return std::unexpected(SyntaxErrorOf(text, e.error()));
+  }
+}
+
+namespace {
+
+class DiscardingSink : public FindingSink {
+ public:
+  core::Status Consume(std::span<const domain::Finding>) override { return core::Ok(); }
+};
+
+// With validate_before_emit, every member is checked before the first one is emitted.
+core::Status ParseZipAtomically(std::string_view bytes, FindingSink& sink,
+                                const ParseOptions& options, ParseReport& report) {
+  if (options.validate_before_emit) {
+    ParseOptions once = options;
+    once.validate_before_emit = false;
+    DiscardingSink discard;
+    ParseReport dry;
+    if (auto checked = internal::ParseZip(bytes, discard, once, dry); !checked) return checked;
+  }
+  return internal::ParseZip(bytes, sink, options, report);
+}
+
+}  // namespace
+
+core::Result<ParseReport> ParseBuffer(std::string_view name, std::string_view bytes, Format format,
+                                      FindingSink& sink, const ParseOptions& options) {
+  if (bytes.size() > options.max_bytes)
+    return core::Fail(ErrorCode::kTooLarge, fmt::format("{}: {} bytes exceed the limit of {}", name,
+                                                        bytes.size(), options.max_bytes));
+  ParseReport report;
+  if (format == Format::kZip || (format == Format::kAuto && bytes.starts_with("PK\x03\x04"))) {
+    auto zipped = ParseZipAtomically(bytes, sink, options, report);
+    if (!zipped) return std::unexpected(zipped.error().Wrap(name));
+    return report;
+  }
+  simdjson::padded_string padded(bytes);
+  auto parsed = internal::ParseJson(padded, format, sink, options, report);
+  if (!parsed) return std::unexpected(parsed.error().Wrap(name));
+  return report;
+}
+
+core::Result<ParseReport> ParseFile(const std::filesystem::path& path, Format format,
+                                    FindingSink& sink, const ParseOptions& options) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec)
+    return core::Fail(ErrorCode::kNotFound, fmt::format("{}: {}", path.string(), ec.message()));
+  if (size > options.max_bytes)
+    return core::Fail(ErrorCode::kTooLarge, fmt::format("{}: {} bytes exceed the limit of {}",
+                                                        path.string(), size, options.max_bytes));
+  simdjson::padded_string content;
+  if (simdjson::padded_string::load(path.string()).get(content) != simdjson::SUCCESS)
+    return core::Fail(ErrorCode::kUnavailable,
+                      fmt::format("{}: cannot read the file", path.string()));
+  std::string_view bytes(content.data(), content.size());
+  ParseReport report;
+  if (format == Format::kZip || (format == Format::kAuto && bytes.starts_with("PK\x03\x04"))) {
+    auto zipped = ParseZipAtomically(bytes, sink, options, report);
+    if (!zipped) return std::unexpected(zipped.error().Wrap(path.filename().string()));
+    return report;
+  }
+  auto parsed = internal::ParseJson(content, format, sink, options, report);
+  if (!parsed) return std::unexpected(parsed.error().Wrap(path.filename().string()));
+  return report;
+}
+
+core::Result<std::int64_t> ParseReportPage(std::string_view body, FindingSink& sink,
+                                           const ParseOptions& options) {
+  simdjson::padded_string padded(body);
+  ParseReport report;
+  auto total = internal::ParseJson(padded, Format::kReport, sink, options, report);
+  if (!total) return std::unexpected(total.error().Wrap("xray report page"));
+  return *total;
+}
+
+}  // namespace bulwark::ingest

@@ -1,0 +1,107 @@
+// Internal to ingest: the simdjson On-Demand plumbing shared by the format parsers. Parsers throw
+// Failure (or let simdjson_error escape); ingest.cc turns both into core::Error at the edge.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "domain/finding.h"
+#include "ingest/ingest.h"
+
+namespace bulwark::ingest::internal {
+
+namespace od = simdjson::ondemand;
+
+// A refusal with its final code and message.
+struct Failure {
+  core::ErrorCode code;
+  std::string message;
+};
+
+[[noreturn]] void Refuse(core::ErrorCode code, std::string message);
+
+// A JSON value of the wrong type or a missing required key at `path` ("$.rows[3].severity").
+[[noreturn]] void RefuseAt(std::string_view format, std::string_view path,
+                           std::string_view problem);
+
+// Thrown when the sink returns an error; carries it unchanged.
+struct SinkFailure {
+  core::Error error;
+};
+
+// Batches findings for the sink and keeps the counts of the report.
+class Emitter {
+ public:
+  // sink may be null (validation pass): findings are counted, not delivered.
+  Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report);
+  void Emit(domain::Finding&& finding);
+  void Flush();
+  ParseReport& report() { return report_; }
+
+ private:
+  FindingSink* sink_;
+  std::size_t batch_size_;
+  ParseReport& report_;
+  std::vector<domain::Finding> batch_;
+};
+
+// The key of an object field as written in the file (escapes kept; Xray keys have none).
+inline std::string_view KeyOf(od::field& field) {
+  const char* start = field.key().raw();
+  const char* end = start;
+  while (*end != '"' || (end > start && end[-1] == '\\')) ++end;
+  return std::string_view(start, static_cast<std::size_t>(end - start));
+}
+
+// The JSON text of an object or array value (points into the parsed buffer).
+inline std::string_view RawObject(od::value value) {
+  od::object object = value.get_object();
+  return object.raw_json();
+}
+inline std::string_view RawArray(od::value value) {
+  od::array array = value.get_array();
+  return array.raw_json();
+}
+
+// "$.rows[17]"
+std::string IndexPath(std::string_view base, std::size_t index);
+
+// String value; null gives "". Throws simdjson_error(INCORRECT_TYPE) for other types.
+std::string String(od::value value);
+// Array of strings; null gives {}. Non-string elements throw INCORRECT_TYPE.
+std::vector<std::string> Strings(od::value value);
+// Score as number, numeric string or "score/vector" string; null, "" or a non-numeric string ->
+// nullopt.
+std::optional<double> Score(od::value value);
+// "9.8/CVSS:3.1/AV:N/...", "7.6/AV:N/...", or score-only "5.9" into a Cvss.
+void SplitScoreVector(std::string_view text, domain::Cvss& out);
+// An entry of a `cves` array in any spelling: cve|id, cvss_v{2,3,4}_score + _vector (numbers or
+// strings), cvss_v{2,3,4} "score/vector", cvssV2/cvssV3 + cvssV2Vector/cvssV3Vector, cwe[] or
+// cwes[].
+domain::Cve ParseCve(od::object object);
+std::vector<domain::Cve> ParseCves(od::value value);
+// Appends the CWEs of the CVEs to finding.cwes (no duplicates).
+void CollectCwes(domain::Finding& finding);
+
+// Lower-cased snake_case applicability: "Not Applicable" -> "not_applicable".
+std::string NormalizeApplicability(std::string_view text);
+
+// True when the value is JSON null (consumes it only if null).
+bool IsNull(od::value value);
+
+// Locates the first JSON syntax error in bytes: {offset, problem}. nullopt if the text is valid.
+struct SyntaxError {
+  std::size_t offset;
+  std::string problem;
+};
+std::optional<SyntaxError> FindSyntaxError(std::string_view text);
+// "line L, column C (byte offset O)"
+std::string DescribeOffset(std::string_view text, std::size_t offset);
+
+}  // namespace bulwark::ingest::internal

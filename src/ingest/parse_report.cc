@@ -1,0 +1,206 @@
+// B5: the Reports export and the Reports API content pages, {"total_rows": N, "rows": [...]}.
+// Vulnerability, violation and licence reports; every row must be of the kind of the first row.
+#include <fmt/format.h>
+
+#include "ingest/parsers.h"
+
+namespace bulwark::ingest::internal {
+namespace {
+
+constexpr std::string_view kFormat = "xray-report";
+
+enum class RowKind { kVulnerability, kViolation, kLicense, kExposure };
+
+std::string_view RowKindName(RowKind k) {
+  switch (k) {
+    case RowKind::kViolation:
+      return "violations";
+    case RowKind::kLicense:
+      return "licence";
+    case RowKind::kExposure:
+      return "exposures";
+    case RowKind::kVulnerability:
+      break;
+  }
+  return "vulnerabilities";
+}
+
+struct Row {
+  domain::Finding f;
+  std::string vulnerable_component, component, impacted_artifact, artifact, type, license_key;
+  std::vector<std::string> impact_path;
+  bool has_severity = false, has_watch = false, has_category = false, has_exposures_id = false;
+  bool has_b1_keys = false, has_camel_keys = false;
+};
+
+domain::ViolationType ParseViolationType(std::string_view type) {
+  std::string t = NormalizeApplicability(type);
+  if (t == "security") return domain::ViolationType::kSecurity;
+  if (t == "license") return domain::ViolationType::kLicense;
+  if (t == "operational_risk") return domain::ViolationType::kOperationalRisk;
+  return domain::ViolationType::kNone;
+}
+
+void ReadField(std::string_view key, od::value value, Row& row) {
+  domain::Finding& f = row.f;
+  if (key == "cves") {
+    f.cves = ParseCves(value);
+  } else if (key == "severity") {
+    row.has_severity = true;
+    f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+  } else if (key == "summary") {
+    f.summary = String(value);
+  } else if (key == "vulnerable_component") {
+    row.vulnerable_component = String(value);
+  } else if (key == "impacted_artifact") {
+    row.impacted_artifact = String(value);
+  } else if (key == "impact_path") {
+    row.impact_path = Strings(value);
+  } else if (key == "fixed_versions") {
+    f.fixed_versions = Strings(value);
+  } else if (key == "published") {
+    f.published = String(value);
+  } else if (key == "issue_id") {
+    f.issue_id = String(value);
+  } else if (key == "description") {
+    f.description = String(value);
+  } else if (key == "references") {
+    if (value.type() == od::json_type::string) {
+      f.references.push_back(String(value));
+    } else {
+      f.references = Strings(value);
+    }
+  } else if (key == "path") {
+    if (f.locations.empty()) f.locations.emplace_back();
+    f.locations[0].path = String(value);
+  } else if (key == "applicability_result") {
+    std::string result = String(value);
+    if (!result.empty()) f.applicability = NormalizeApplicability(result);
+  } else if (key == "applicability") {
+    if (value.type() == od::json_type::boolean && f.applicability.empty())
+      f.applicability = bool(value.get_bool()) ? "applicable" : "not_applicable";
+  } else if (key == "type") {
+    row.type = String(value);
+  } else if (key == "watch_name") {
+    row.has_watch = true;
+    f.watch = String(value);
+  } else if (key == "policy_names") {
+    f.policies = Strings(value);
+  } else if (key == "license_key" || key == "license") {
+    if (row.license_key.empty()) row.license_key = String(value);
+  } else if (key == "component") {
+    row.component = String(value);
+  } else if (key == "artifact") {
+    row.artifact = String(value);
+  } else if (key == "category") {
+    row.has_category = true;
+  } else if (key == "exposures_id") {
+    row.has_exposures_id = true;
+  } else if (key == "source_comp_id" || key == "component_versions") {
+    row.has_b1_keys = true;
+  } else if (key == "impactedPackageName" || key == "issueId" || key == "fixedVersions") {
+    row.has_camel_keys = true;
+  }
+}
+
+RowKind KindOf(const Row& row) {
+  if (row.has_category && row.has_exposures_id) return RowKind::kExposure;
+  if (!row.type.empty() && row.has_watch) return RowKind::kViolation;
+  if (!row.license_key.empty() && !row.artifact.empty()) return RowKind::kLicense;
+  return RowKind::kVulnerability;
+}
+
+void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
+  auto path = [index] { return IndexPath("$.rows", index); };
+  domain::Finding& f = row.f;
+  if (row.has_b1_keys)
+    RefuseAt(kFormat, path(),
+             "looks like an xray-ui-security-export row (source_comp_id) inside rows");
+  if (row.has_camel_keys)
+    RefuseAt(kFormat, path(),
+             "looks like an xray-cli-simple-json row (camelCase keys) inside rows");
+  if (kind == RowKind::kLicense) {
+    f.kind = domain::FindingKind::kLicense;
+    f.license = row.license_key;
+    if (row.component.empty())
+      RefuseAt(kFormat, path() + ".component", "missing (licence report row)");
+    f.component = domain::ParseComponentId(row.component);
+    row.impacted_artifact = row.artifact;
+  } else {
+    if (row.vulnerable_component.empty() && (f.issue_id.empty() || !row.has_severity)) {
+      RefuseAt(kFormat, path() + ".vulnerable_component",
+               "missing (a report row needs vulnerable_component, or issue_id and severity)");
+    }
+    f.component = domain::ParseComponentId(row.vulnerable_component);
+    if (kind == RowKind::kViolation) {
+      f.kind = domain::FindingKind::kViolation;
+      f.violation_type = ParseViolationType(row.type);
+      if (f.violation_type == domain::ViolationType::kLicense) f.license = row.license_key;
+    }
+  }
+  if (f.locations.empty()) f.locations.emplace_back();
+  f.locations[0].artifact = std::move(row.impacted_artifact);
+  if (!row.impact_path.empty()) f.locations[0].impact_paths.push_back(std::move(row.impact_path));
+  CollectCwes(f);
+}
+
+void ParseRows(od::array rows, Emitter& out) {
+  std::size_t index = 0;
+  std::optional<RowKind> report_kind;
+  for (auto element : rows) {
+    auto path = [index] { return IndexPath("$.rows", index); };
+    od::value value = element.value();
+    if (value.type() != od::json_type::object) RefuseAt(kFormat, path(), "row is not an object");
+    Row row;
+    std::string_view current;
+    try {
+      for (od::field field : value.get_object()) {
+        current = KeyOf(field);
+        ReadField(current, field.value(), row);
+      }
+    } catch (const simdjson::simdjson_error& e) {
+      if (e.error() != simdjson::INCORRECT_TYPE && e.error() != simdjson::NUMBER_ERROR) throw;
+      RefuseAt(kFormat, fmt::format("{}.{}", path(), current), "value has the wrong JSON type");
+    }
+    RowKind kind = KindOf(row);
+    if (!report_kind) {
+      report_kind = kind;
+      if (kind == RowKind::kExposure)
+        Refuse(core::ErrorCode::kInvalidArgument,
+               "xray-report: this is an exposures report; it is not importable. Export a "
+               "vulnerabilities or violations report instead.");
+    } else if (kind != *report_kind) {
+      RefuseAt(kFormat, path(),
+               fmt::format("mixed report kinds: row is a {} row but the first row is a {} row",
+                           RowKindName(kind), RowKindName(*report_kind)));
+    }
+    CheckAndNormalize(row, kind, index);
+    ++out.report().rows;
+    out.Emit(std::move(row.f));
+    ++index;
+  }
+}
+
+}  // namespace
+
+std::int64_t ParseReportRows(od::document& doc, Emitter& out) {
+  std::int64_t total_rows = -1;
+  bool has_rows = false;
+  for (od::field field : doc.get_object()) {
+    std::string_view key = KeyOf(field);
+    if (key == "total_rows") {
+      total_rows = field.value().get_int64();
+    } else if (key == "rows") {
+      has_rows = true;
+      ParseRows(field.value().get_array(), out);
+    }
+  }
+  if (!has_rows || total_rows < 0)
+    Refuse(core::ErrorCode::kDataLoss, "xray-report: a report needs `total_rows` and `rows`");
+  if (static_cast<std::uint64_t>(total_rows) != out.report().rows)
+    out.report().warnings.push_back(
+        fmt::format("total_rows is {} but the file holds {} rows", total_rows, out.report().rows));
+  return total_rows;
+}
+
+}  // namespace bulwark::ingest::internal

@@ -1,0 +1,89 @@
+#include "ingest/zip_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
+namespace bulwark::ingest::internal {
+namespace {
+
+using core::ErrorCode;
+
+struct ArchiveCloser {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+// Reads the current member into a padded buffer.
+core::Result<simdjson::padded_string> ReadMember(archive* a, archive_entry* entry,
+                                                 const ParseOptions& options) {
+  std::string data;
+  if (archive_entry_size_is_set(entry) != 0) {
+    const auto size = static_cast<std::uint64_t>(archive_entry_size(entry));
+    if (size > options.max_bytes) return core::Fail(ErrorCode::kTooLarge, "member too large");
+    data.reserve(size);
+  }
+  char buffer[1 << 16];
+  while (true) {
+    la_ssize_t n = archive_read_data(a, buffer, sizeof(buffer));
+    if (n < 0) return core::Fail(ErrorCode::kDataLoss, archive_error_string(a));
+    if (n == 0) break;
+    data.append(buffer, static_cast<std::size_t>(n));
+    if (data.size() > options.max_bytes)
+      return core::Fail(ErrorCode::kTooLarge, "member too large");
+  }
+  return simdjson::padded_string(data);
+}
+
+}  // namespace
+
+core::Status ParseZip(std::string_view bytes, FindingSink& sink, const ParseOptions& options,
+                      ParseReport& report) {
+  std::unique_ptr<archive, ArchiveCloser> a(archive_read_new());
+  archive_read_support_format_zip(a.get());
+  if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
+    return core::Fail(ErrorCode::kDataLoss,
+                      fmt::format("not a readable ZIP: {}", archive_error_string(a.get())));
+  report.format = Format::kZip;
+  archive_entry* entry = nullptr;
+  int status = ARCHIVE_OK;
+  while ((status = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK) {
+    std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    if (archive_entry_filetype(entry) != AE_IFREG || !name.ends_with(".json")) {
+      archive_read_data_skip(a.get());
+      continue;
+    }
+    auto member = ReadMember(a.get(), entry, options);
+    if (!member) return std::unexpected(member.error().Wrap(name));
+    ParseReport part;
+    auto parsed = ParseJson(*member, Format::kAuto, sink, options, part);
+    if (!parsed) {
+      if (parsed.error().code == ErrorCode::kInvalidArgument) {  // e.g. scan status, SBOM
+        report.warnings.push_back(fmt::format("{}: skipped: {}", name, parsed.error().message));
+        continue;
+      }
+      return std::unexpected(parsed.error().Wrap(name));
+    }
+    report.member_formats.push_back(part.format);
+    report.bytes += part.bytes;
+    report.rows += part.rows;
+    report.findings += part.findings;
+    report.skipped += part.skipped;
+    for (std::size_t i = 0; i < report.by_kind.size(); ++i) report.by_kind[i] += part.by_kind[i];
+    for (std::size_t i = 0; i < report.by_severity.size(); ++i)
+      report.by_severity[i] += part.by_severity[i];
+    for (auto& w : part.warnings) report.warnings.push_back(name + ": " + w);
+  }
+  if (status != ARCHIVE_EOF)
+    return core::Fail(ErrorCode::kDataLoss,
+                      fmt::format("corrupt ZIP: {}", archive_error_string(a.get())));
+  if (report.member_formats.empty())
+    return core::Fail(ErrorCode::kInvalidArgument,
+                      "the ZIP holds no importable JSON member (expected *_Security_Export.json, "
+                      "*_Violations_Export.json or a report .json)");
+  return core::Ok();
+}
+
+}  // namespace bulwark::ingest::internal
