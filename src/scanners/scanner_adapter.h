@@ -25,8 +25,8 @@ namespace bulwark::scanners {
 // The stored (or unsaved) settings of an integration. `access_token` is a secret: never log it.
 struct IntegrationSettings {
   bool api_enabled = true;
-  std::string url;
-  std::string access_token;
+  std::string url = {};
+  std::string access_token = {};
   bool insecure = false;
 };
 
@@ -49,11 +49,11 @@ struct Repository {
 
 // What an API-based scan covers and how it is named on the remote side.
 struct ScanTarget {
-  std::string project_name;
-  std::string scan_id;
-  std::string repository_key;
-  std::vector<std::string> include_path_patterns;
-  std::vector<std::string> exclude_path_patterns;
+  std::string project_name = {};
+  std::string scan_id = {};
+  std::string repository_key = {};
+  std::vector<std::string> include_path_patterns = {};
+  std::vector<std::string> exclude_path_patterns = {};
 };
 
 // Receives each page of report content exactly once, in page order (1-based), as the raw body.
