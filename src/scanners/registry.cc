@@ -20,9 +20,9 @@ core::Result<std::unique_ptr<ScannerAdapter>> ScannerRegistry::Create(
     std::string_view tool, const IntegrationSettings& settings, ScannerDeps deps) const {
   auto it = factories_.find(tool);
   if (it == factories_.end()) {
-    return core::Fail(core::ErrorCode::kNotFound,
-                      fmt::format("unknown scanner '{}'; known scanners: {}", tool,
-                                  fmt::join(Tools(), ", ")));
+    return core::Fail(
+        core::ErrorCode::kNotFound,
+        fmt::format("unknown scanner '{}'; known scanners: {}", tool, fmt::join(Tools(), ", ")));
   }
   return it->second(settings, deps);
 }

@@ -41,8 +41,8 @@ struct ConnectionTestResult {
 
 struct Repository {
   std::string key;
-  std::string type;          // local, remote, virtual, federated (lower case)
-  std::string package_type;  // as the platform spells it (Maven, npm, Docker...)
+  std::string type;             // local, remote, virtual, federated (lower case)
+  std::string package_type;     // as the platform spells it (Maven, npm, Docker...)
   std::optional<bool> indexed;  // unknown when the token may not read the indexed list
   bool scannable = true;        // false for virtual repositories
 };
@@ -65,7 +65,7 @@ using ProgressCallback = std::function<void(int percent, std::string_view phase)
 
 struct ScanControl {
   const std::atomic<bool>* cancel = nullptr;  // set to true to stop; the call returns kCanceled
-  ProgressCallback progress;                  // optional
+  ProgressCallback progress = {};             // optional
 };
 
 struct ScanOutcome {

@@ -50,7 +50,9 @@ ConnectionTestResult XrayClient::TestConnection() {
   }
   if (!base_url_) return Fail("unreachable", base_url_.error().message);
   const std::string& url = *base_url_;
-  XrayCall call{.method = "GET", .path = "/xray/api/v1/system/ping", .retry = false,
+  XrayCall call{.method = "GET",
+                .path = "/xray/api/v1/system/ping",
+                .retry = false,
                 .timeout = options_.test_timeout};
 
   auto ping = Send(call);
@@ -106,14 +108,15 @@ ConnectionTestResult XrayClient::TestConnection() {
       return result;
     case 404:
       result.code = "not_xray";
-      result.message = fmt::format("the Xray Reports API is missing at {} (404); Xray 3.8 or "
-                                   "later is needed", url);
+      result.message = fmt::format(
+          "the Xray Reports API is missing at {} (404); Xray 3.8 or "
+          "later is needed",
+          url);
       return result;
     default:
       result.code = "unreachable";
       result.message = fmt::format("Xray at {} answered {} to the Reports API ({}); {}", url,
-                                   reports->status, ServerMessage(reports->body),
-                                   kHintUnreachable);
+                                   reports->status, ServerMessage(reports->body), kHintUnreachable);
       return result;
   }
 }

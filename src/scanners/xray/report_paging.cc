@@ -18,11 +18,11 @@ using core::ErrorCode;
 struct PageQueue {
   std::mutex mu;
   std::condition_variable cv;
-  std::map<int, std::string> ready;   // guarded by mu
-  int next_fetch = 0;                 // guarded by mu
-  int next_deliver = 0;               // guarded by mu
-  std::optional<core::Error> error;   // guarded by mu; first worker failure
-  bool stop = false;                  // guarded by mu
+  std::map<int, std::string> ready;  // guarded by mu
+  int next_fetch = 0;                // guarded by mu
+  int next_deliver = 0;              // guarded by mu
+  std::optional<core::Error> error;  // guarded by mu; first worker failure
+  bool stop = false;                 // guarded by mu
 };
 
 }  // namespace
@@ -101,14 +101,13 @@ core::Status XrayClient::FetchPageRange(const std::string& id, int first, int la
 bool XrayClient::DeleteReport(const std::string& id) {
   const std::string path = "/xray/api/v1/reports/" + id;
   auto response = Send({.method = "DELETE", .path = path});
-  if (response && (response->status == 200 || response->status == 204 ||
-                   response->status == 404 ||
+  if (response && (response->status == 200 || response->status == 204 || response->status == 404 ||
                    response->body.find("failed to get report details") != std::string::npos)) {
     return true;
   }
-  spdlog::warn("xray: could not delete report {}: {}", id,
-               response ? fmt::format("DELETE returned {}", response->status)
-                        : response.error().message);
+  spdlog::warn(
+      "xray: could not delete report {}: {}", id,
+      response ? fmt::format("DELETE returned {}", response->status) : response.error().message);
   return false;
 }
 

@@ -86,8 +86,11 @@ core::Result<std::string> XrayClient::CreateReport(const ScanTarget& target,
                          {"filters", nlohmann::json::object()}};
   const std::string path = "/xray/api/v1/reports/vulnerabilities";
   // Not idempotent: a time-out or dropped connection may have created a report already.
-  auto response = Expect2xx(Send({.method = "POST", .path = path, .body = body.dump(),
-                                  .retry_after_send = false, .cancel = cancel}),
+  auto response = Expect2xx(Send({.method = "POST",
+                                  .path = path,
+                                  .body = body.dump(),
+                                  .retry_after_send = false,
+                                  .cancel = cancel}),
                             "xray: POST " + path);
   if (!response) return std::unexpected(response.error());
   auto json = nlohmann::json::parse(response->body, nullptr, false);
@@ -96,9 +99,8 @@ core::Result<std::string> XrayClient::CreateReport(const ScanTarget& target,
     if (id.is_number_integer()) return std::to_string(id.get<std::int64_t>());
     if (id.is_string()) return id.get<std::string>();
   }
-  return core::Fail(ErrorCode::kDataLoss,
-                    fmt::format("xray: POST {} returned no report_id ({})", path,
-                                ServerMessage(response->body)));
+  return core::Fail(ErrorCode::kDataLoss, fmt::format("xray: POST {} returned no report_id ({})",
+                                                      path, ServerMessage(response->body)));
 }
 
 core::Result<std::optional<std::int64_t>> XrayClient::WaitForReport(const std::string& id,
@@ -133,13 +135,13 @@ core::Result<std::optional<std::int64_t>> XrayClient::WaitForReport(const std::s
       if (control.progress) control.progress(std::clamp(progress, 0, 99), "generating");
     }
     if (deps_.clock.Now() + interval > deadline) {
-      return core::Fail(ErrorCode::kDeadlineExceeded,
-                        fmt::format("xray: report {} was still {} when the scan time limit of {} s "
-                                    "ran out",
-                                    id, last_status,
-                                    std::chrono::duration_cast<std::chrono::seconds>(
-                                        options_.report_timeout)
-                                        .count()));
+      return core::Fail(
+          ErrorCode::kDeadlineExceeded,
+          fmt::format(
+              "xray: report {} was still {} when the scan time limit of {} s "
+              "ran out",
+              id, last_status,
+              std::chrono::duration_cast<std::chrono::seconds>(options_.report_timeout).count()));
     }
     if (!SleepUnlessCanceled(interval, control.cancel)) {
       return core::Fail(ErrorCode::kCanceled, fmt::format("xray: scan canceled (report {})", id));
@@ -169,9 +171,9 @@ core::Result<std::string> XrayClient::FetchPage(const std::string& id, int page,
 }
 
 core::Status XrayClient::FetchAllPages(const std::string& id,
-                                       std::optional<std::int64_t> total_rows,
-                                       const PageSink& sink, const ScanControl& control,
-                                       env::TimePoint deadline, ScanOutcome& outcome) {
+                                       std::optional<std::int64_t> total_rows, const PageSink& sink,
+                                       const ScanControl& control, env::TimePoint deadline,
+                                       ScanOutcome& outcome) {
   int first = 1;
   if (!total_rows) {  // older Xray: learn the row count from the first page
     auto page = FetchPage(id, 1, control.cancel);
@@ -184,8 +186,8 @@ core::Status XrayClient::FetchAllPages(const std::string& id,
   }
   outcome.total_rows = *total_rows;
   if (*total_rows == 0) outcome.hint = std::string(kHintEmptyReport);
-  int last = static_cast<int>(std::max<std::int64_t>(
-      1, (*total_rows + options_.page_size - 1) / options_.page_size));
+  int last = static_cast<int>(
+      std::max<std::int64_t>(1, (*total_rows + options_.page_size - 1) / options_.page_size));
   if (first > last) return core::Ok();
   return FetchPageRange(id, first, last, sink, control, deadline, outcome);
 }

@@ -1,9 +1,9 @@
 #include "scanners/xray/url.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 namespace bulwark::scanners::xray {
 namespace {
@@ -24,7 +24,8 @@ bool StripSuffix(std::string& path, std::string_view suffix) {
 }  // namespace
 
 core::Result<std::string> NormalizePlatformUrl(std::string_view url) {
-  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front()))) url.remove_prefix(1);
+  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front())))
+    url.remove_prefix(1);
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
   auto bad = [&](std::string_view why) {
     return core::Fail(core::ErrorCode::kInvalidArgument,

@@ -1,12 +1,12 @@
 #include "scanners/xray/xray_client.h"
 
-#include "scanners/xray/url.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
+
+#include "scanners/xray/url.h"
 
 namespace bulwark::scanners::xray {
 namespace {
@@ -98,8 +98,8 @@ core::Result<env::HttpResponse> XrayClient::Send(const XrayCall& call) {
       if (!call.retry || !transient || (!not_sent && !call.retry_after_send)) {
         return std::unexpected(error.ToError().Wrap(what + " failed"));
       }
-      failure = fmt::format("failed ({}: {})", env::TransportErrorKindName(error.kind),
-                            error.message);
+      failure =
+          fmt::format("failed ({}: {})", env::TransportErrorKindName(error.kind), error.message);
     }
     auto delay = BackoffDelay(options_.retry, attempt, retry_after, options_.jitter());
     bool out_of_time = deps_.clock.Now() - start + delay > options_.retry.max_elapsed;
@@ -124,7 +124,8 @@ std::string ServerMessage(std::string_view body) {
     }
   }
   std::string text(Trim(body.substr(0, 200)));
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return text;
 }
 

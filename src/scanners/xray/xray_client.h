@@ -24,7 +24,8 @@ namespace bulwark::scanners::xray {
 
 inline constexpr std::string_view kToolName = "jfrogxraysca";
 
-inline constexpr std::string_view kHintUnreachable = "check network connectivity and firewall rules";
+inline constexpr std::string_view kHintUnreachable =
+    "check network connectivity and firewall rules";
 inline constexpr std::string_view kHintTls =
     "enable Insecure if the instance uses a self-signed certificate";
 inline constexpr std::string_view kHintUnauthorized = "token invalid or expired; regenerate it";

@@ -116,8 +116,8 @@ TEST(XrayClientSend, GivesUpWithAnErrorNamingTheCall) {
   env::FakeClock clock;
   for (int i = 0; i < 10; ++i) transport.script.push_back(Status(503));
   auto client = MakeClient(transport, clock);
-  auto response = client.Send(
-      {.method = "POST", .path = "/xray/api/v1/reports/vulnerabilities/17?page_num=3"});
+  auto response =
+      client.Send({.method = "POST", .path = "/xray/api/v1/reports/vulnerabilities/17?page_num=3"});
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error().code, core::ErrorCode::kUnavailable);
   EXPECT_EQ(response.error().message,
@@ -130,8 +130,8 @@ TEST(XrayClientSend, StopsRetryingWhenTheTimeBudgetRunsOut) {
   ScriptedTransport transport;
   env::FakeClock clock;
   for (int i = 0; i < 10; ++i) transport.script.push_back(Status(503, {{"Retry-After", "20"}}));
-  auto client = MakeClient(transport, clock,
-                           {.max_attempts = 10, .max_elapsed = milliseconds(45'000)});
+  auto client =
+      MakeClient(transport, clock, {.max_attempts = 10, .max_elapsed = milliseconds(45'000)});
   auto response = client.Send({.method = "GET", .path = "/x"});
   ASSERT_FALSE(response);
   EXPECT_EQ(transport.seen.size(), 3u);  // 0 s, 20 s, 40 s; a fourth would start at 60 s

@@ -66,9 +66,10 @@ std::vector<std::string> GenerateRows(std::size_t count, unsigned seed) {
     std::string artifact = fmt::format("npm://app-{}:2.0.{}", i % 13, i % 5);
     double score = static_cast<double>(k % 100) / 10.0;
     json row = {
-        {"cves", json::array({{{"cve", fmt::format("CVE-2024-{}", 10000 + i)},
-                               {"cvss_v3_score", score},
-                               {"cvss_v3_vector", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}})},
+        {"cves",
+         json::array({{{"cve", fmt::format("CVE-2024-{}", 10000 + i)},
+                       {"cvss_v3_score", score},
+                       {"cvss_v3_vector", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}})},
         {"cvss3_max_score", score},
         {"summary", fmt::format("Synthetic vulnerability {} in pkg-{}", i, k % 997)},
         {"severity", kSeverities[k % 5]},
@@ -146,8 +147,8 @@ std::string FakePlatform::Configure(const json& config) {
       faults_.clear();
       for (const auto& f : config["faults"]) {
         faults_.push_back({f.at("kind"), f.value("method", ""), f.value("path", ""),
-                           f.value("query", ""), f.value("status", 503),
-                           f.value("retry_after", ""), f.value("ms", 0), f.value("count", -1)});
+                           f.value("query", ""), f.value("status", 503), f.value("retry_after", ""),
+                           f.value("ms", 0), f.value("count", -1)});
       }
     }
     latency_ms_ = config.value("latency_ms", latency_ms_);
@@ -186,8 +187,7 @@ httplib::Server::HandlerResponse FakePlatform::PreRoute(const Req& req, Res& res
     std::string query = QueryOf(req);
     for (auto& f : faults_) {
       if (f.count == 0 || (!f.method.empty() && f.method != req.method) ||
-          req.path.find(f.path) == std::string::npos ||
-          query.find(f.query) == std::string::npos) {
+          req.path.find(f.path) == std::string::npos || query.find(f.query) == std::string::npos) {
         continue;
       }
       if (f.kind == "latency") {
@@ -226,8 +226,9 @@ bool FakePlatform::Authorize(const Req& req, Res& res, bool xray) {
   }
   if (!valid) {
     res.status = 401;
-    res.set_content(xray ? XrayError("Found invalid token") : ArtifactoryError(401, "Bad credentials"),
-                    "application/json");
+    res.set_content(
+        xray ? XrayError("Found invalid token") : ArtifactoryError(401, "Bad credentials"),
+        "application/json");
     return false;
   }
   bool reports = req.path.starts_with("/xray/api/v1/reports");
@@ -241,8 +242,7 @@ bool FakePlatform::Authorize(const Req& req, Res& res, bool xray) {
 }
 
 // Sends a body, applying "drop" (close mid-body) and "malformed" (truncated JSON) faults.
-void FakePlatform::Reply(const Req& req, Res& res, int status, std::string body,
-                         const char* type) {
+void FakePlatform::Reply(const Req& req, Res& res, int status, std::string body, const char* type) {
   std::string kind;
   {
     std::lock_guard lock(mu_);
@@ -250,8 +250,7 @@ void FakePlatform::Reply(const Req& req, Res& res, int status, std::string body,
     for (auto& f : faults_) {
       if ((f.kind != "drop" && f.kind != "malformed") || f.count == 0 ||
           (!f.method.empty() && f.method != req.method) ||
-          req.path.find(f.path) == std::string::npos ||
-          query.find(f.query) == std::string::npos) {
+          req.path.find(f.path) == std::string::npos || query.find(f.query) == std::string::npos) {
         continue;
       }
       if (f.count > 0) --f.count;
@@ -278,9 +277,12 @@ void FakePlatform::State(Res& res) {
   std::lock_guard lock(mu_);
   json reports = json::array();
   for (const auto& [id, report] : reports_) reports.push_back(ReportJson(report));
-  json state = {{"reports", reports},       {"created", created_},
-                {"deleted", deleted_},      {"requests", requests_},
-                {"content_requests", content_requests_}, {"dataset_rows", rows_.size()}};
+  json state = {{"reports", reports},
+                {"created", created_},
+                {"deleted", deleted_},
+                {"requests", requests_},
+                {"content_requests", content_requests_},
+                {"dataset_rows", rows_.size()}};
   res.set_content(state.dump(), "application/json");
 }
 

@@ -72,22 +72,22 @@ class FakePlatform {
   void Repositories(const Req& req, Res& res);
 
   std::mutex mu_;
-  std::map<std::string, FakeToken> tokens_;      // guarded by mu_
-  std::vector<FakeRepository> repositories_;     // guarded by mu_
-  std::vector<std::string> rows_;                // guarded by mu_; serialised dataset rows
-  std::vector<FakeFault> faults_;                // guarded by mu_
-  std::map<int, FakeReport> reports_;            // guarded by mu_
-  std::vector<int> deleted_;                     // guarded by mu_
-  int next_report_id_ = 1;                       // guarded by mu_
-  int created_ = 0;                              // guarded by mu_
-  long requests_ = 0;                            // guarded by mu_
-  long content_requests_ = 0;                    // guarded by mu_
-  int latency_ms_ = 0;                           // guarded by mu_
-  int report_duration_ms_ = 300;                 // guarded by mu_
-  std::string report_failure_;                   // guarded by mu_; non-empty: reports fail
-  bool suspended_ = false;                       // guarded by mu_
-  bool xray_installed_ = true;                   // guarded by mu_
-  std::string xray_version_ = "3.107.8";         // guarded by mu_
+  std::map<std::string, FakeToken> tokens_;   // guarded by mu_
+  std::vector<FakeRepository> repositories_;  // guarded by mu_
+  std::vector<std::string> rows_;             // guarded by mu_; serialised dataset rows
+  std::vector<FakeFault> faults_;             // guarded by mu_
+  std::map<int, FakeReport> reports_;         // guarded by mu_
+  std::vector<int> deleted_;                  // guarded by mu_
+  int next_report_id_ = 1;                    // guarded by mu_
+  int created_ = 0;                           // guarded by mu_
+  long requests_ = 0;                         // guarded by mu_
+  long content_requests_ = 0;                 // guarded by mu_
+  int latency_ms_ = 0;                        // guarded by mu_
+  int report_duration_ms_ = 300;              // guarded by mu_
+  std::string report_failure_;                // guarded by mu_; non-empty: reports fail
+  bool suspended_ = false;                    // guarded by mu_
+  bool xray_installed_ = true;                // guarded by mu_
+  std::string xray_version_ = "3.107.8";      // guarded by mu_
 };
 
 // Deterministic synthetic vulnerability rows (the shape of a real report row).

@@ -19,13 +19,14 @@ std::string Upper(std::string s) {
 
 json FakePlatform::ReportJson(const FakeReport& report) const {
   using std::chrono::milliseconds;
-  auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
-                                                          report.created)
-                     .count();
+  auto elapsed =
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - report.created)
+          .count();
   long duration = std::max(1, report_duration_ms_);
   int progress = static_cast<int>(std::min<long>(100, elapsed * 100 / duration));
-  std::string status = elapsed < duration / 5 ? "pending" : elapsed < duration ? "running"
-                                                                               : "completed";
+  std::string status = elapsed < duration / 5 ? "pending"
+                       : elapsed < duration   ? "running"
+                                              : "completed";
   const int artifacts = 40;
   json out = {{"id", report.id},
               {"name", report.name},
@@ -54,8 +55,7 @@ void FakePlatform::CreateReport(const Req& req, Res& res) {
       body["name"].get<std::string>().empty() || !body.contains("resources") ||
       !body["resources"].is_object() || body["resources"].size() != 1 ||
       !body["resources"].contains("repositories") ||
-      !body["resources"]["repositories"].is_array() ||
-      body["resources"]["repositories"].empty()) {
+      !body["resources"]["repositories"].is_array() || body["resources"]["repositories"].empty()) {
     return Reply(req, res, 400, XrayError("Validation failure"));
   }
   std::lock_guard lock(mu_);
@@ -73,15 +73,14 @@ void FakePlatform::CreateReport(const Req& req, Res& res) {
   ++next_report_id_;
   ++created_;
   reports_[report.id] = report;
-  res.set_content(json{{"report_id", report.id}, {"status", "pending"}}.dump(),
-                  "application/json");
+  res.set_content(json{{"report_id", report.id}, {"status", "pending"}}.dump(), "application/json");
 }
 
 void FakePlatform::ReportContent(const Req& req, Res& res) {
   int id = std::stoi(req.matches[1]);
   int page = req.has_param("page_num") ? std::atoi(req.get_param_value("page_num").c_str()) : 0;
-  int size = req.has_param("num_of_rows") ? std::atoi(req.get_param_value("num_of_rows").c_str())
-                                          : 0;
+  int size =
+      req.has_param("num_of_rows") ? std::atoi(req.get_param_value("num_of_rows").c_str()) : 0;
   std::string body;
   {
     std::lock_guard lock(mu_);
@@ -132,9 +131,8 @@ void FakePlatform::Install(httplib::Server& server) {
     res.set_content(error.empty() ? "{}" : XrayError(error), "application/json");
   });
   server.Get("/__fake/state", [this](const Req&, Res& res) { State(res); });
-  server.Get("/xray/api/v1/system/ping", [this](const Req& req, Res& res) {
-    Reply(req, res, 200, R"({"status":"pong"})");
-  });
+  server.Get("/xray/api/v1/system/ping",
+             [this](const Req& req, Res& res) { Reply(req, res, 200, R"({"status":"pong"})"); });
   server.Get("/xray/api/v1/system/version", [this](const Req& req, Res& res) {
     std::string version;
     {
@@ -171,11 +169,10 @@ void FakePlatform::Install(httplib::Server& server) {
       (r.indexed ? indexed : other)
           .push_back({{"name", r.key}, {"type", r.type}, {"pkg_type", r.package_type}});
     }
-    res.set_content(json{{"bin_mgr_id", "default"},
-                         {"indexed_repos", indexed},
-                         {"non_indexed_repos", other}}
-                        .dump(),
-                    "application/json");
+    res.set_content(
+        json{{"bin_mgr_id", "default"}, {"indexed_repos", indexed}, {"non_indexed_repos", other}}
+            .dump(),
+        "application/json");
   });
   server.Post("/xray/api/v1/reports/vulnerabilities",
               [this](const Req& req, Res& res) { CreateReport(req, res); });
@@ -185,9 +182,9 @@ void FakePlatform::Install(httplib::Server& server) {
     std::lock_guard lock(mu_);
     auto it = reports_.find(std::stoi(req.matches[1]));
     res.status = it == reports_.end() ? 404 : 200;
-    res.set_content(it == reports_.end() ? XrayError("Report not found")
-                                         : ReportJson(it->second).dump(),
-                    "application/json");
+    res.set_content(
+        it == reports_.end() ? XrayError("Report not found") : ReportJson(it->second).dump(),
+        "application/json");
   });
   server.Delete(R"(/xray/api/v1/reports/(\d+))", [this](const Req& req, Res& res) {
     std::lock_guard lock(mu_);
