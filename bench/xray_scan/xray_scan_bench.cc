@@ -31,6 +31,7 @@ std::size_t CountRows(std::string_view body) {
 
 struct Run {
   double seconds = 0;
+  double paging_seconds = 0;  // from "report completed" to the end of the scan
   std::size_t rows = 0;
   std::size_t bytes = 0;
 };
@@ -50,11 +51,15 @@ Run ScanOnce(fakes::FakeXrayProcess& fake, env::HttpTransport& transport, int co
     return core::Ok();
   };
   auto start = std::chrono::steady_clock::now();
-  auto outcome = client.RunApiScan({.project_name = "bench", .scan_id = "1",
-                                    .repository_key = "npm-local"},
-                                   sink, {});
-  run.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto completed = start;
+  scanners::ScanControl control{.progress = [&](int percent, std::string_view phase) {
+    if (percent == 100 && phase == "generating") completed = std::chrono::steady_clock::now();
+  }};
+  auto outcome = client.RunApiScan(
+      {.project_name = "bench", .scan_id = "1", .repository_key = "npm-local"}, sink, control);
+  auto end = std::chrono::steady_clock::now();
+  run.seconds = std::chrono::duration<double>(end - start).count();
+  run.paging_seconds = std::chrono::duration<double>(end - completed).count();
   if (!outcome) {
     fmt::print(stderr, "scan failed: {}\n", outcome.error().message);
     std::exit(1);
@@ -84,8 +89,7 @@ int main(int argc, char** argv) {
   app.add_option("--latency-ms", latency_ms, "latency per request for the concurrency comparison");
   CLI11_PARSE(app, argc, argv);
 
-  auto fake = fakes::FakeXrayProcess::Start(fake_binary,
-                                            {"--generate-rows", std::to_string(rows)});
+  auto fake = fakes::FakeXrayProcess::Start(fake_binary, {"--generate-rows", std::to_string(rows)});
   if (!fake) {
     fmt::print(stderr, "cannot start {}\n", fake_binary);
     return 1;
@@ -93,20 +97,23 @@ int main(int argc, char** argv) {
   auto transport = env::MakeCurlTransport();
   fake->Control("POST", "/__fake/config", R"({"report_duration_ms":0,"latency_ms":0})");
   fmt::print("xray_scan: {} rows, page size {}, median of {} runs\n", rows, page_size, runs);
-  fmt::print("sink: counts rows by a cheap scan for \"issue_id\" keys (the ingest per-page "
-             "reader is not plugged in yet)\n");
+  fmt::print(
+      "sink: counts rows by a cheap scan for \"issue_id\" keys (the ingest per-page "
+      "reader is not plugged in yet)\n");
 
   Run fast = Median(*fake, *transport, 4, page_size, runs);
   fmt::print("no latency, concurrency 4: {:.3f} s, {} rows, {:.1f} MB, {:.0f} rows/s\n",
              fast.seconds, fast.rows, fast.bytes / 1e6, fast.rows / fast.seconds);
 
-  fake->Control("POST", "/__fake/config",
-                nlohmann::json{{"latency_ms", latency_ms}}.dump());
+  fake->Control("POST", "/__fake/config", nlohmann::json{{"latency_ms", latency_ms}}.dump());
   Run seq = Median(*fake, *transport, 1, page_size, runs);
   Run par = Median(*fake, *transport, 4, page_size, runs);
-  fmt::print("{} ms latency, concurrency 1: {:.3f} s\n", latency_ms, seq.seconds);
-  fmt::print("{} ms latency, concurrency 4: {:.3f} s\n", latency_ms, par.seconds);
-  fmt::print("ratio concurrency 4 vs 1: {:.2f}x (goal >= 3x)\n", seq.seconds / par.seconds);
+  fmt::print("{} ms latency, concurrency 1: {:.3f} s end-to-end, {:.3f} s paging\n", latency_ms,
+             seq.seconds, seq.paging_seconds);
+  fmt::print("{} ms latency, concurrency 4: {:.3f} s end-to-end, {:.3f} s paging\n", latency_ms,
+             par.seconds, par.paging_seconds);
+  fmt::print("ratio concurrency 4 vs 1: {:.2f}x paging, {:.2f}x end-to-end (goal >= 3x)\n",
+             seq.paging_seconds / par.paging_seconds, seq.seconds / par.seconds);
   bool exact = fast.rows == rows && seq.rows == rows && par.rows == rows;
   fmt::print("rows match dataset: {}\n", exact ? "yes" : "NO");
   auto state = nlohmann::json::parse(fake->Control("GET", "/__fake/state"));

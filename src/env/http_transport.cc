@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 
 namespace bulwark::env {
@@ -61,6 +62,12 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
   }
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
+  if (line.size() > 15 && (line[0] == 'C' || line[0] == 'c') &&
+      EqualsIgnoreCase(line.substr(0, colon), "Content-Length")) {
+    // Reserve the body once instead of growing it chunk by chunk (pages can be megabytes).
+    std::size_t length = std::strtoull(std::string(line.substr(colon + 1)).c_str(), nullptr, 10);
+    if (length > 0 && length < (std::size_t{1} << 31)) response->body.reserve(length);
+  }
   auto value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {

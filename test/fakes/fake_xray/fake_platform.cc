@@ -205,7 +205,7 @@ httplib::Server::HandlerResponse FakePlatform::PreRoute(const Req& req, Res& res
     res.status = fired->status;
     res.set_content(IsXray(req.path) ? XrayError("injected fault")
                                      : ArtifactoryError(fired->status, "injected fault"),
-                    "application/json");
+                    kJson);
     return HR::Handled;
   }
   bool public_path = req.path == "/xray/api/v1/system/ping" ||
@@ -227,15 +227,14 @@ bool FakePlatform::Authorize(const Req& req, Res& res, bool xray) {
   if (!valid) {
     res.status = 401;
     res.set_content(
-        xray ? XrayError("Found invalid token") : ArtifactoryError(401, "Bad credentials"),
-        "application/json");
+        xray ? XrayError("Found invalid token") : ArtifactoryError(401, "Bad credentials"), kJson);
     return false;
   }
   bool reports = req.path.starts_with("/xray/api/v1/reports");
   bool bin_mgr = req.path.starts_with("/xray/api/v1/binMgr");
   if ((reports && !it->second.manage_reports) || (bin_mgr && !it->second.admin)) {
     res.status = 403;
-    res.set_content(XrayError("Forbidden"), "application/json");
+    res.set_content(XrayError("Forbidden"), kJson);
     return false;
   }
   return true;
@@ -283,7 +282,7 @@ void FakePlatform::State(Res& res) {
                 {"requests", requests_},
                 {"content_requests", content_requests_},
                 {"dataset_rows", rows_.size()}};
-  res.set_content(state.dump(), "application/json");
+  res.set_content(state.dump(), kJson);
 }
 
 }  // namespace bulwark::fakes

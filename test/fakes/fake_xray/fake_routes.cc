@@ -65,7 +65,7 @@ void FakePlatform::CreateReport(const Req& req, Res& res) {
     auto it = std::ranges::find(repositories_, name, &FakeRepository::key);
     if (it == repositories_.end()) {
       res.status = 400;
-      return res.set_content(XrayError("Validation failure"), "application/json");
+      return res.set_content(XrayError("Validation failure"), kJson);
     }
     report.repository = name;
     if (it->indexed && it->type != "virtual") report.rows = rows_.size();
@@ -73,7 +73,7 @@ void FakePlatform::CreateReport(const Req& req, Res& res) {
   ++next_report_id_;
   ++created_;
   reports_[report.id] = report;
-  res.set_content(json{{"report_id", report.id}, {"status", "pending"}}.dump(), "application/json");
+  res.set_content(json{{"report_id", report.id}, {"status", "pending"}}.dump(), kJson);
 }
 
 void FakePlatform::ReportContent(const Req& req, Res& res) {
@@ -88,17 +88,19 @@ void FakePlatform::ReportContent(const Req& req, Res& res) {
     auto it = reports_.find(id);
     if (it == reports_.end()) {
       res.status = 404;
-      return res.set_content(XrayError("Report not found"), "application/json");
+      return res.set_content(XrayError("Report not found"), kJson);
     }
     if (page < 1 || size < 1) {
       res.status = 400;
-      return res.set_content(XrayError("page_num and num_of_rows must be at least 1"),
-                             "application/json");
+      return res.set_content(XrayError("page_num and num_of_rows must be at least 1"), kJson);
     }
     const FakeReport& report = it->second;
     std::size_t begin = std::min(report.rows, static_cast<std::size_t>(page - 1) * size);
     std::size_t end = std::min(report.rows, begin + size);
     body = fmt::format("{{\"total_rows\":{},\"rows\":[", report.rows);
+    std::size_t bytes = 0;
+    for (std::size_t i = begin; i < end; ++i) bytes += rows_[i].size() + 1;
+    body.reserve(body.size() + bytes + 2);
     for (std::size_t i = begin; i < end; ++i) {
       if (i > begin) body += ',';
       body += rows_[i];
@@ -120,7 +122,7 @@ void FakePlatform::Repositories(const Req& req, Res& res) {
                     {"url", "http://127.0.0.1/artifactory/" + r.key},
                     {"packageType", r.package_type}});
   }
-  res.set_content(list.dump(), "application/json");
+  res.set_content(list.dump(), kJson);
 }
 
 void FakePlatform::Install(httplib::Server& server) {
@@ -128,7 +130,7 @@ void FakePlatform::Install(httplib::Server& server) {
   server.Post("/__fake/config", [this](const Req& req, Res& res) {
     auto error = Configure(json::parse(req.body, nullptr, false));
     res.status = error.empty() ? 200 : 400;
-    res.set_content(error.empty() ? "{}" : XrayError(error), "application/json");
+    res.set_content(error.empty() ? "{}" : XrayError(error), kJson);
   });
   server.Get("/__fake/state", [this](const Req&, Res& res) { State(res); });
   server.Get("/xray/api/v1/system/ping",
@@ -152,14 +154,14 @@ void FakePlatform::Install(httplib::Server& server) {
       res.status = 400;
       return res.set_content(
           json{{"errors", json::array({{{"status", 400}, {"message", "Bad Request"}}})}}.dump(),
-          "application/json");
+          kJson);
     }
     res.set_content(json{{"key", it->key},
                          {"rclass", it->type},
                          {"packageType", it->package_type},
                          {"xrayIndex", it->indexed}}
                         .dump(),
-                    "application/json");
+                    kJson);
   });
   server.Get(R"(/xray/api/v1/binMgr/([^/]+)/repos)", [this](const Req&, Res& res) {
     std::lock_guard lock(mu_);
@@ -172,7 +174,7 @@ void FakePlatform::Install(httplib::Server& server) {
     res.set_content(
         json{{"bin_mgr_id", "default"}, {"indexed_repos", indexed}, {"non_indexed_repos", other}}
             .dump(),
-        "application/json");
+        kJson);
   });
   server.Post("/xray/api/v1/reports/vulnerabilities",
               [this](const Req& req, Res& res) { CreateReport(req, res); });
@@ -184,24 +186,23 @@ void FakePlatform::Install(httplib::Server& server) {
     res.status = it == reports_.end() ? 404 : 200;
     res.set_content(
         it == reports_.end() ? XrayError("Report not found") : ReportJson(it->second).dump(),
-        "application/json");
+        kJson);
   });
   server.Delete(R"(/xray/api/v1/reports/(\d+))", [this](const Req& req, Res& res) {
     std::lock_guard lock(mu_);
     int id = std::stoi(req.matches[1]);
     if (reports_.erase(id) == 0) {
       res.status = 404;
-      return res.set_content(XrayError("failed to get report details"), "application/json");
+      return res.set_content(XrayError("failed to get report details"), kJson);
     }
     deleted_.push_back(id);
-    res.set_content(R"({"info":"report deleted successfully"})", "application/json");
+    res.set_content(R"({"info":"report deleted successfully"})", kJson);
   });
   server.Post("/xray/api/v1/reports", [this](const Req&, Res& res) {
     std::lock_guard lock(mu_);
     json reports = json::array();
     for (const auto& [id, report] : reports_) reports.push_back(ReportJson(report));
-    res.set_content(json{{"total_reports", reports.size()}, {"reports", reports}}.dump(),
-                    "application/json");
+    res.set_content(json{{"total_reports", reports.size()}, {"reports", reports}}.dump(), kJson);
   });
 }
 
