@@ -35,6 +35,15 @@ TEST_F(XrayFakeTest, ConnectionUnreachableOnClosedPort) {
   EXPECT_NE(result.message.find(kHintUnreachable), std::string::npos) << result.message;
 }
 
+TEST_F(XrayFakeTest, ConnectionUnreachableOnTimeout) {
+  Configure({{"faults", {{{"kind", "latency"}, {"ms", 2000}, {"path", "/system/ping"}}}}});
+  auto options = FastOptions();
+  options.test_timeout = std::chrono::milliseconds(300);
+  auto result = Client("good-token", false, false, options)->TestConnection();
+  EXPECT_EQ(result.code, "unreachable");
+  EXPECT_NE(result.message.find("timeout"), std::string::npos) << result.message;
+}
+
 TEST_F(XrayFakeTest, ConnectionNotXrayWhenXrayIsMissing) {
   Configure({{"xray_installed", false}});
   EXPECT_EQ(Client()->TestConnection().code, "not_xray");

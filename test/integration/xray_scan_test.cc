@@ -139,6 +139,23 @@ TEST_F(XrayScanTest, ServerErrorBurstsRateLimitsAndDropsAreRecovered) {
   ExpectNoReportLeft();
 }
 
+TEST_F(XrayScanTest, SlowPageTimesOutAndIsFetchedAgain) {
+  Configure(
+      {{"dataset", {{"generate", 300}}},
+       {"report_duration_ms", 0},
+       {"faults", {{{"kind", "latency"}, {"ms", 1500}, {"query", "page_num=2&"}, {"count", 1}}}}});
+  auto options = FastOptions();
+  options.page_size = 100;
+  options.request_timeout = std::chrono::milliseconds(500);
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, options)->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(sink.rows.size(), 300u);
+  EXPECT_EQ(sink.pages, (std::vector<int>{1, 2, 3}));
+  ExpectNoReportLeft();
+}
+
 TEST_F(XrayScanTest, PersistentServerErrorIsReportedAndReportStillDeleted) {
   Configure({{"dataset", {{"generate", 1500}}},
              {"report_duration_ms", 0},
