@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds (Release) and runs the Xray API-based scan benchmark against fake-xray.
+# Usage: bench/xray_scan/run.sh [--rows N] [--runs N] [--latency-ms N] [--page-size N]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${BULWARK_BENCH_DIR:-$root/build/bench}"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBULWARK_TESTS=ON \
+  -DBULWARK_BENCH=ON >/dev/null
+cmake --build "$build" -j2 --target xray_scan_bench fake-xray >/dev/null
+exec "$build/bench/xray_scan/xray_scan_bench" "$@"

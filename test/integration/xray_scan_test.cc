@@ -1,0 +1,280 @@
+// API-based scans against the real fake-xray process: exact data, faults, cleanup.
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "test/integration/xray_fake_fixture.h"
+
+namespace bulwark::scanners::xray {
+namespace {
+
+using nlohmann::json;
+
+ScanTarget Target(std::string repo = "npm-local") {
+  return ScanTarget{.project_name = "shop", .scan_id = "42", .repository_key = std::move(repo)};
+}
+
+// A dataset of `n` distinct rows written to a temporary report file.
+json WriteDataset(const std::filesystem::path& file, int n) {
+  json rows = json::array();
+  for (int i = 0; i < n; ++i) {
+    rows.push_back({{"issue_id", "XRAY-" + std::to_string(100000 + i)},
+                    {"severity", i % 3 == 0 ? "High" : "Low"},
+                    {"vulnerable_component", "npm://lib-" + std::to_string(i) + ":1.0.0"},
+                    {"cves", json::array({{{"cve", "CVE-2025-" + std::to_string(10000 + i)}}})},
+                    {"fixed_versions", json::array({"\u2265 1.0.1"})}});
+  }
+  std::ofstream(file) << json{{"total_rows", n}, {"rows", rows}}.dump();
+  return rows;
+}
+
+class XrayScanTest : public XrayFakeTest {
+ protected:
+  void SetUp() override {
+    XrayFakeTest::SetUp();
+    file_ = std::filesystem::temp_directory_path() /
+            ("xray-dataset-" + std::to_string(getpid()) + ".json");
+  }
+  void TearDown() override { std::filesystem::remove(file_); }
+
+  void ExpectNoReportLeft() {
+    auto state = State();
+    EXPECT_TRUE(state["reports"].empty()) << state.dump();
+    EXPECT_EQ(state["deleted"].size(), static_cast<std::size_t>(state["created"].get<int>()));
+  }
+
+  std::filesystem::path file_;
+};
+
+TEST_F(XrayScanTest, ThousandsOfRowsArriveExactlyInOrderAndReportIsDeleted) {
+  json rows = WriteDataset(file_, 3456);
+  Configure({{"dataset", {{"file", file_.string()}}}, {"report_duration_ms", 200}});
+  auto options = FastOptions();
+  options.page_size = 500;
+  options.page_concurrency = 4;
+  CollectingSink sink;
+  std::vector<int> progress;
+  ScanControl control{.progress = [&](int p, std::string_view) { progress.push_back(p); }};
+  auto outcome =
+      Client("good-token", false, false, options)->RunApiScan(Target(), sink.AsSink(), control);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->total_rows, 3456);
+  EXPECT_EQ(outcome->pages, 7);
+  EXPECT_TRUE(outcome->report_deleted);
+  EXPECT_FALSE(outcome->hint);
+  EXPECT_EQ(sink.pages, (std::vector<int>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(sink.rows, rows);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), 100);
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, RealReportExportPagesBackIdentically) {
+  std::filesystem::path sample = BULWARK_SOURCE_DIR
+      "/../shared/samples/xray/xray-report-export/"
+      "Vulnerabilities-Report-XRAY_Unified.json";
+  if (!std::filesystem::exists(sample)) GTEST_SKIP() << "samples not available: " << sample;
+  Configure({{"dataset", {{"file", sample.string()}}}, {"report_duration_ms", 0}});
+  auto options = FastOptions();
+  options.page_size = 2;
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, options)->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  std::ifstream in(sample);
+  EXPECT_EQ(sink.rows, json::parse(in)["rows"]);
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, EmptyReportCompletesWithHint) {
+  Configure({{"dataset", {{"generate", 0}}}, {"report_duration_ms", 0}});
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, FastOptions())->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->total_rows, 0);
+  EXPECT_EQ(outcome->hint, std::string(kHintEmptyReport));
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, PreflightRejectsNonIndexedUnknownAndVirtualRepositories) {
+  auto client = Client("good-token", false, false, FastOptions());
+  CollectingSink sink;
+  auto not_indexed = client->RunApiScan(Target("debian-local"), sink.AsSink(), {});
+  ASSERT_FALSE(not_indexed);
+  EXPECT_NE(not_indexed.error().message.find("not indexed"), std::string::npos);
+  auto unknown = client->RunApiScan(Target("nope-local"), sink.AsSink(), {});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::kNotFound);
+  auto virt = client->RunApiScan(Target("npm-virtual"), sink.AsSink(), {});
+  ASSERT_FALSE(virt);
+  EXPECT_NE(virt.error().message.find("virtual"), std::string::npos);
+  EXPECT_EQ(State()["created"], 0);
+}
+
+TEST_F(XrayScanTest, ServerErrorBurstsRateLimitsAndDropsAreRecovered) {
+  Configure({{"dataset", {{"generate", 2500}}},
+             {"report_duration_ms", 0},
+             {"faults",
+              {{{"kind", "status"}, {"status", 503}, {"query", "page_num=2&"}, {"count", 3}},
+               {{"kind", "status"},
+                {"status", 429},
+                {"retry_after", "2"},
+                {"query", "page_num=3&"},
+                {"count", 1}},
+               {{"kind", "drop"}, {"query", "page_num=1&"}, {"count", 1}},
+               {{"kind", "malformed"}, {"query", "page_num=3&"}, {"count", 1}},
+               {{"kind", "status"},
+                {"status", 502},
+                {"method", "GET"},
+                {"path", "/xray/api/v1/reports/"},
+                {"count", 2}}}}});
+  env::FakeClock clock;
+  CollectingSink sink;
+  auto outcome = Client("good-token", false, false, FastOptions(), &clock)
+                     ->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(sink.rows.size(), 2500u);
+  EXPECT_GE(clock.Slept(), std::chrono::milliseconds(2000));  // honoured Retry-After
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, SlowPageTimesOutAndIsFetchedAgain) {
+  Configure(
+      {{"dataset", {{"generate", 300}}},
+       {"report_duration_ms", 0},
+       {"faults", {{{"kind", "latency"}, {"ms", 1500}, {"query", "page_num=2&"}, {"count", 1}}}}});
+  auto options = FastOptions();
+  options.page_size = 100;
+  options.request_timeout = std::chrono::milliseconds(500);
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, options)->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(sink.rows.size(), 300u);
+  EXPECT_EQ(sink.pages, (std::vector<int>{1, 2, 3}));
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, PersistentServerErrorIsReportedAndReportStillDeleted) {
+  Configure({{"dataset", {{"generate", 1500}}},
+             {"report_duration_ms", 0},
+             {"faults", {{{"kind", "status"}, {"status", 503}, {"query", "page_num=2&"}}}}});
+  env::FakeClock clock;
+  CollectingSink sink;
+  auto outcome = Client("good-token", false, false, FastOptions(), &clock)
+                     ->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_NE(outcome.error().message.find("page_num=2&num_of_rows=1000&order_by=severity returned "
+                                         "503 after 5 attempts"),
+            std::string::npos)
+      << outcome.error().message;
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, PersistentlyMalformedPageIsDataLoss) {
+  Configure({{"dataset", {{"generate", 1200}}},
+             {"report_duration_ms", 0},
+             {"faults", {{{"kind", "malformed"}, {"query", "page_num=2&"}}}}});
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, FastOptions())->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, core::ErrorCode::kDataLoss);
+  EXPECT_NE(outcome.error().message.find("malformed"), std::string::npos);
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, FailedReportIsReportedWithReason) {
+  Configure({{"report_failure", "indexer crashed"}, {"report_duration_ms", 0}});
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, FastOptions())->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("indexer crashed"), std::string::npos);
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, CancelStopsTheScanAndDeletesTheReport) {
+  Configure({{"dataset", {{"generate", 2000}}}, {"report_duration_ms", 0}});
+  std::atomic<bool> cancel{false};
+  int delivered = 0;
+  PageSink sink = [&](int, std::string) -> core::Status {
+    if (++delivered == 2) cancel = true;
+    return core::Ok();
+  };
+  auto options = FastOptions();
+  options.page_size = 100;
+  auto outcome =
+      Client("good-token", false, false, options)->RunApiScan(Target(), sink, {.cancel = &cancel});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, core::ErrorCode::kCanceled);
+  EXPECT_LT(delivered, 50);
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, ReportThatNeverCompletesTimesOutAndIsDeleted) {
+  Configure({{"report_duration_ms", 100'000'000}});
+  env::FakeClock clock;
+  auto options = FastOptions();
+  options.poll_initial = std::chrono::seconds(1);
+  options.poll_max = std::chrono::seconds(5);
+  options.report_timeout = std::chrono::seconds(60);
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, options, &clock)->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, core::ErrorCode::kDeadlineExceeded);
+  EXPECT_NE(outcome.error().message.find("still"), std::string::npos) << outcome.error().message;
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, SinkErrorStopsTheScanAndDeletesTheReport) {
+  Configure({{"dataset", {{"generate", 300}}}, {"report_duration_ms", 0}});
+  PageSink sink = [](int page, std::string) -> core::Status {
+    if (page == 2) return core::Fail(core::ErrorCode::kDataLoss, "ingest: row 7 is bad");
+    return core::Ok();
+  };
+  auto options = FastOptions();
+  options.page_size = 100;
+  auto outcome = Client("good-token", false, false, options)->RunApiScan(Target(), sink, {});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().message, "ingest: row 7 is bad");
+  ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, TokenExpiringMidScanIsUnauthorized) {
+  Configure({{"dataset", {{"generate", 3000}}},
+             {"report_duration_ms", 0},
+             {"tokens", {{"short", {{"admin", true}, {"expires_after_requests", 5}}}}}});
+  CollectingSink sink;
+  auto outcome =
+      Client("short", false, false, FastOptions())->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, core::ErrorCode::kUnauthenticated);
+  EXPECT_NE(outcome.error().message.find(kHintUnauthorized), std::string::npos);
+  EXPECT_NE(outcome.error().message.find("could not be deleted"), std::string::npos);
+}
+
+TEST_F(XrayScanTest, ReportNameAndPathPatternsAreSent) {
+  Configure({{"report_duration_ms", 100'000'000}});
+  std::atomic<bool> cancel{false};
+  ScanTarget target = Target();
+  target.include_path_patterns = {"app/**"};
+  ScanControl control{.cancel = &cancel, .progress = [&](int, std::string_view) {
+                        auto reports = State()["reports"];
+                        if (!reports.empty()) {
+                          EXPECT_EQ(reports[0]["name"], "bulwark-shop-scan-42");
+                        }
+                        cancel = true;
+                      }};
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, FastOptions())->RunApiScan(target, sink.AsSink(), control);
+  EXPECT_FALSE(outcome);
+  ExpectNoReportLeft();
+}
+
+}  // namespace
+}  // namespace bulwark::scanners::xray
