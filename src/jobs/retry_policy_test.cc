@@ -17,7 +17,8 @@ TEST(FullJitterBackoff, StaysWithinZeroAndTheDoublingBaseUpToTheCap) {
                            seconds(8), seconds(10), seconds(10)};
   for (int failed = 1; failed <= 6; ++failed) {
     EXPECT_EQ(env::BackoffDelay(policy, failed, std::nullopt, 0.0), milliseconds(0)) << failed;
-    EXPECT_EQ(env::BackoffDelay(policy, failed, std::nullopt, 0.5), milliseconds(bases[failed - 1]) / 2)
+    EXPECT_EQ(env::BackoffDelay(policy, failed, std::nullopt, 0.5),
+              milliseconds(bases[failed - 1]) / 2)
         << failed;
     EXPECT_EQ(env::BackoffDelay(policy, failed, std::nullopt, 1.0), bases[failed - 1]) << failed;
   }
