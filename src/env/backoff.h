@@ -21,9 +21,9 @@ enum class JitterMode {
 };
 
 struct RetryPolicy {
-  int max_attempts = 5;                            // including the first
-  std::chrono::milliseconds initial_backoff{250};  // base before the second attempt
-  std::chrono::milliseconds max_backoff{8'000};    // cap on the base
+  int max_attempts = 5;                               // including the first
+  std::chrono::milliseconds initial_backoff{250};     // base before the second attempt
+  std::chrono::milliseconds max_backoff{8'000};       // cap on the base
   std::chrono::milliseconds max_retry_after{30'000};  // cap on a server-requested wait
   std::chrono::milliseconds max_elapsed{120'000};     // no retry starts after this much time
   JitterMode jitter = JitterMode::kEqual;

@@ -159,10 +159,12 @@ class CurlTransport final : public HttpTransport {
     if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(request.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, request.insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, request.insecure ? 0L : 2L);
@@ -213,14 +215,22 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
 
 std::string_view TransportErrorKindName(TransportErrorKind kind) {
   switch (kind) {
-    case TransportErrorKind::kDnsFailure: return "dns failure";
-    case TransportErrorKind::kConnectionRefused: return "connection refused";
-    case TransportErrorKind::kTimeout: return "timeout";
-    case TransportErrorKind::kTls: return "tls error";
-    case TransportErrorKind::kConnectionDropped: return "connection dropped";
-    case TransportErrorKind::kInvalidRequest: return "invalid request";
-    case TransportErrorKind::kBlocked: return "blocked";
-    case TransportErrorKind::kOther: return "transport error";
+    case TransportErrorKind::kDnsFailure:
+      return "dns failure";
+    case TransportErrorKind::kConnectionRefused:
+      return "connection refused";
+    case TransportErrorKind::kTimeout:
+      return "timeout";
+    case TransportErrorKind::kTls:
+      return "tls error";
+    case TransportErrorKind::kConnectionDropped:
+      return "connection dropped";
+    case TransportErrorKind::kInvalidRequest:
+      return "invalid request";
+    case TransportErrorKind::kBlocked:
+      return "blocked";
+    case TransportErrorKind::kOther:
+      return "transport error";
   }
   return "transport error";
 }

@@ -34,7 +34,7 @@ struct WebhookDelivery {
   std::string secret;     // empty: unsigned
   std::string body;       // SerializeWebhookPayload output, sent byte for byte
   int attempts_made = 0;  // before this attempt
-  std::optional<env::TimePoint> first_attempt_at;  // nullopt on the first attempt
+  std::optional<env::TimePoint> first_attempt_at{};  // nullopt on the first attempt
 };
 
 enum class DeliveryState {
@@ -63,7 +63,7 @@ struct WebhookSettings {
   std::chrono::milliseconds timeout{10'000};
   std::chrono::milliseconds connect_timeout{5'000};
   env::RetryPolicy retry = WebhookRetryPolicy();
-  std::string user_agent;  // "Bulwark/<version>" when empty
+  std::string user_agent{};  // "Bulwark/<version>" when empty
   size_t snippet_bytes = 512;
 };
 
