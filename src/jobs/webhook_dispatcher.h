@@ -28,11 +28,11 @@ namespace bulwark::jobs {
 
 // One row of the outbox, as the queue hands it over.
 struct WebhookDelivery {
-  std::string delivery_id;  // X-Bulwark-Delivery; the same on every attempt
-  std::string event;        // X-Bulwark-Event, e.g. "scan.finished"
-  std::string url;
-  std::string secret;     // empty: unsigned
-  std::string body;       // SerializeWebhookPayload output, sent byte for byte
+  std::string delivery_id{};  // X-Bulwark-Delivery; the same on every attempt
+  std::string event{};        // X-Bulwark-Event, e.g. "scan.finished"
+  std::string url{};
+  std::string secret{};   // empty: unsigned
+  std::string body{};     // SerializeWebhookPayload output, sent byte for byte
   int attempts_made = 0;  // before this attempt
   std::optional<env::TimePoint> first_attempt_at{};  // nullopt on the first attempt
 };
@@ -49,17 +49,17 @@ std::string_view DeliveryStateName(DeliveryState state);  // "delivered", "retry
 struct DeliveryOutcome {
   DeliveryState state = DeliveryState::kFailed;
   int attempt = 0;  // 1-based number of this attempt
-  env::TimePoint attempted_at;
-  env::TimePoint first_attempt_at;
-  std::optional<env::TimePoint> next_attempt_at;  // set when state == kRetry
-  std::optional<int> status;                      // HTTP status when a response came back
+  env::TimePoint attempted_at{};
+  env::TimePoint first_attempt_at{};
+  std::optional<env::TimePoint> next_attempt_at{};  // set when state == kRetry
+  std::optional<int> status{};                      // HTTP status when a response came back
   std::chrono::milliseconds latency{0};
-  std::string response_snippet;  // first bytes of the response body, printable
-  std::string error;             // why it did not succeed, for display; no secrets
+  std::string response_snippet{};  // first bytes of the response body, printable
+  std::string error{};             // why it did not succeed, for display; no secrets
 };
 
 struct WebhookSettings {
-  SsrfPolicy ssrf;  // webhooks.allow_private_networks / webhooks.allowed_networks
+  SsrfPolicy ssrf{};  // webhooks.allow_private_networks / webhooks.allowed_networks
   std::chrono::milliseconds timeout{10'000};
   std::chrono::milliseconds connect_timeout{5'000};
   env::RetryPolicy retry = WebhookRetryPolicy();

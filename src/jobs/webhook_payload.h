@@ -25,37 +25,37 @@ struct WebhookSummary {
 };
 
 struct WebhookScan {
-  std::string id;
-  std::string tool;    // "jfrogxraysca"
-  std::string method;  // kdt, import, ui-import, bind, scheduled
-  std::string branch;
-  std::string environment;
-  std::string meta_data;
-  std::string scan_tag;
-  std::string state;  // finished, failed, canceled
-  std::optional<env::TimePoint> started_at;
-  std::optional<env::TimePoint> finished_at;
-  WebhookSummary summary;
+  std::string id{};
+  std::string tool{};    // "jfrogxraysca"
+  std::string method{};  // kdt, import, ui-import, bind, scheduled
+  std::string branch{};
+  std::string environment{};
+  std::string meta_data{};
+  std::string scan_tag{};
+  std::string state{};  // finished, failed, canceled
+  std::optional<env::TimePoint> started_at{};
+  std::optional<env::TimePoint> finished_at{};
+  WebhookSummary summary{};
   double risk_score = 0;
   int new_findings = 0;
   int fixed_findings = 0;
-  std::string html_link;  // the scan in the web UI
-  std::string api_link;   // the scan in the REST API
+  std::string html_link{};  // the scan in the web UI
+  std::string api_link{};   // the scan in the REST API
 };
 
 struct WebhookError {
-  std::string code;  // core::ErrorCodeName of the failure, e.g. "unavailable"
-  std::string message;
+  std::string code{};  // core::ErrorCodeName of the failure, e.g. "unavailable"
+  std::string message{};
 };
 
 struct WebhookPayload {
   WebhookEvent event = WebhookEvent::kScanFinished;
-  std::string delivery_id;  // NewDeliveryId(); also sent as X-Bulwark-Delivery
-  env::TimePoint occurred_at;
-  std::string project_id;
-  std::string project_name;
-  std::optional<WebhookScan> scan;    // absent only for ping
-  std::optional<WebhookError> error;  // scan.failed only
+  std::string delivery_id{};  // NewDeliveryId(); also sent as X-Bulwark-Delivery
+  env::TimePoint occurred_at{};
+  std::string project_id{};
+  std::string project_name{};
+  std::optional<WebhookScan> scan{};    // absent only for ping
+  std::optional<WebhookError> error{};  // scan.failed only
 };
 
 // Compact JSON, times as "2006-01-02T15:04:05Z", `error` omitted when absent.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <stdexcept>
 
 namespace bulwark::testing {
@@ -171,9 +172,13 @@ std::vector<WebhookReceiver::Request> WebhookReceiver::Requests() const {
 
 int WebhookReceiver::Accepted() const {
   std::lock_guard lock(mu_);
-  return static_cast<int>(std::count_if(requests_.begin(), requests_.end(), [](const Request& r) {
-    return r.signature_valid && r.answered >= 200 && r.answered <= 299;
-  }));
+  std::set<std::string> ids;
+  for (const auto& r : requests_) {
+    if (!r.signature_valid || r.answered < 200 || r.answered > 299) continue;
+    auto id = r.headers.find("x-bulwark-delivery");
+    ids.insert(id == r.headers.end() ? std::string() : id->second);
+  }
+  return static_cast<int>(ids.size());
 }
 
 bool WebhookReceiver::WaitForRequests(size_t count, std::chrono::milliseconds timeout) const {

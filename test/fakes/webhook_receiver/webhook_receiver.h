@@ -48,7 +48,8 @@ class WebhookReceiver {
   void DropNext(int count);  // send headers, then close before the promised body
 
   std::vector<Request> Requests() const;
-  // Requests answered 2xx with a valid signature: what a receiver would accept.
+  // Distinct X-Bulwark-Delivery ids answered 2xx with a valid signature: what a receiver that
+  // de-duplicates on the delivery id (as docs/webhooks.md asks) accepts.
   int Accepted() const;
   // Waits (on a condition, not a sleep) until `count` requests have arrived.
   bool WaitForRequests(size_t count, std::chrono::milliseconds timeout) const;
