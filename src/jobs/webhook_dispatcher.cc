@@ -64,6 +64,42 @@ std::string RedactUrl(std::string_view url) {
   return fmt::format("{}://{}", url.substr(0, scheme), authority);
 }
 
+core::Status ValidateWebhookUrl(std::string_view url, const SsrfPolicy& policy) {
+  auto bad = [&](std::string_view why) {
+    return core::Fail(
+        core::ErrorCode::kInvalidArgument,
+        fmt::format("webhook.url: {} ({}); use http(s)://host[:port]/path", why, RedactUrl(url)));
+  };
+  const bool https = url.starts_with("https://");
+  if (!https && !url.starts_with("http://")) return bad("must start with http:// or https://");
+  if (url.size() > 2048) return bad("is longer than 2048 characters");
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return bad("contains spaces or control characters");
+    }
+  }
+  std::string_view authority = url.substr(https ? 8 : 7);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) {
+    return bad("must not carry user:password; use the webhook secret");
+  }
+  std::string_view host = authority;
+  if (host.starts_with('[')) {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  if (host.empty()) return bad("has no host");
+  if (ClassifyAddress(host).address_class != AddressClass::kInvalid) {
+    auto guard = SsrfGuard::Create(policy);
+    if (!guard) return std::unexpected(guard.error());
+    if (auto refusal = guard->Check(host)) {
+      return core::Fail(core::ErrorCode::kInvalidArgument, "webhook.url: " + *refusal);
+    }
+  }
+  return core::Ok();
+}
+
 core::Result<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
     Deps deps, WebhookSettings settings) {
   auto guard = SsrfGuard::Create(settings.ssrf);

@@ -98,6 +98,11 @@ class WebhookDispatcher {
 // The default User-Agent: "Bulwark/<version>".
 std::string WebhookUserAgent();
 
+// Checks a webhook URL where it enters (settings form, API): http or https, a host, no spaces or
+// credentials; an IP-literal host is also run through the SSRF rules of `policy` so the user
+// hears at once (names resolve only at delivery time). Errors name the field "webhook.url".
+core::Status ValidateWebhookUrl(std::string_view url, const SsrfPolicy& policy);
+
 // "https://hooks.example.com:8443" from a full URL: safe to log and display.
 std::string RedactUrl(std::string_view url);
 

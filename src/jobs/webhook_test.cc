@@ -88,6 +88,12 @@ TEST(WebhookSignature, MatchesRfc4231Vectors) {
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
+// The value docs/webhooks.md's openssl and Python examples verify.
+TEST(WebhookSignature, MatchesTheDocumentedOpensslExample) {
+  EXPECT_EQ(SignatureHeaderValue("s3cret", 1767225600, R"({"event":"ping"})"),
+            "t=1767225600,v1=3cb121816159ff15d60b105727fdd19b336c2eb78c2dc52bd355bcd51808db75");
+}
+
 TEST(WebhookSignature, SignsTimestampDotBody) {
   EXPECT_EQ(SignatureHeaderValue("s3cret", 1767225600, "{}"),
             "t=1767225600,v1=" + HmacSha256Hex("s3cret", "1767225600.{}"));
@@ -217,6 +223,33 @@ TEST(RedactUrl, KeepsSchemeHostAndPortOnly) {
             "https://hooks.example.com:8443");
   EXPECT_EQ(RedactUrl("http://[::1]:9000/x"), "http://[::1]:9000");
   EXPECT_EQ(RedactUrl("garbage"), "(invalid url)");
+}
+
+TEST(ValidateWebhookUrl, AcceptsHttpAndHttpsHostsAndNamesTheFieldOtherwise) {
+  EXPECT_TRUE(ValidateWebhookUrl("https://hooks.example.com/T0/x?y=1", {}));
+  EXPECT_TRUE(ValidateWebhookUrl("http://hooks.example.com:8080", {}));
+  EXPECT_TRUE(ValidateWebhookUrl("https://93.184.216.34/hook", {}));
+  EXPECT_TRUE(ValidateWebhookUrl("http://127.0.0.1:9/x", {.allow_private_networks = true}));
+  struct Case {
+    const char* url;
+    const char* why;
+  } cases[] = {
+      {"ftp://hooks.example.com/", "http:// or https://"},
+      {"hooks.example.com", "http:// or https://"},
+      {"https:///path", "no host"},
+      {"https://hooks.example.com/a b", "spaces"},
+      {"https://user:pw@hooks.example.com/", "user:password"},
+      {"http://10.1.2.3/hook", "private address"},
+      {"http://[::1]:8080/hook", "loopback address"},
+      {"http://169.254.169.254/", "cloud metadata"},
+  };
+  for (const auto& c : cases) {
+    auto status = ValidateWebhookUrl(c.url, {});
+    ASSERT_FALSE(status) << c.url;
+    EXPECT_TRUE(status.error().message.starts_with("webhook.url: ")) << status.error().message;
+    EXPECT_NE(status.error().message.find(c.why), std::string::npos) << status.error().message;
+    EXPECT_EQ(status.error().message.find("pw@"), std::string::npos);
+  }
 }
 
 TEST(WebhookDispatcherCreate, RejectsBadNetworkSettings) {

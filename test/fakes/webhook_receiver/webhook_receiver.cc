@@ -97,6 +97,12 @@ WebhookReceiver::WebhookReceiver(std::string secret)
       res.set_content("receiver fault " + std::to_string(status) + "\n\tdetails", "text/plain");
     }
   });
+  server_->Get("/_receiver/stats", [this](const httplib::Request&, httplib::Response& res) {
+    const int accepted = Accepted();
+    res.set_content("{\"requests\":" + std::to_string(Requests().size()) +
+                        ",\"accepted\":" + std::to_string(accepted) + "}",
+                    "application/json");
+  });
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) throw std::runtime_error("webhook receiver: cannot bind 127.0.0.1");
   thread_ = std::thread([this] { server_->listen_after_bind(); });

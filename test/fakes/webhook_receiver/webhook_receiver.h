@@ -1,7 +1,8 @@
 // A real webhook receiver for tests: an HTTP server on 127.0.0.1, port 0, that records every
 // request, verifies X-Bulwark-Signature with OpenSSL (independently of the sender's libsodium
 // code) and injects faults on demand: error bursts (with Retry-After), a fixed answer such as
-// 410 or 400, held (slow) responses and dropped connections. Thread-safe.
+// 410 or 400, held (slow) responses and dropped connections. GET /_receiver/stats answers
+// {"requests": n, "accepted": k} for tests that run it as a separate process. Thread-safe.
 #pragma once
 
 #include <chrono>
