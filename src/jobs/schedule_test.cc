@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <set>
+
 namespace bulwark::jobs {
 namespace {
 
@@ -272,6 +276,101 @@ TEST(Due, AMissedLastSlotBeforeTheEndStillFiresOnce) {
   ASSERT_TRUE(due.due);
   EXPECT_EQ(FormatUtc(*due.due), "2026-01-10T00:00:00Z");
   EXPECT_FALSE(due.next);
+}
+
+}  // namespace
+}  // namespace bulwark::jobs
+
+namespace bulwark::jobs {
+namespace {
+
+using namespace std::chrono;
+
+// An independent oracle: walks day by day and asks whether each day holds a slot.
+bool OracleDayMatches(const Schedule& s, sys_days day) {
+  const sys_days start_day = floor<days>(s.start_date);
+  const int wd = static_cast<int>(weekday(day).iso_encoding());
+  auto listed = [](const std::vector<int>& v, int x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  switch (s.frequency) {
+    case Frequency::kDaily:
+      return (day - start_day).count() % s.interval == 0 &&
+             (s.days_of_week.empty() || listed(s.days_of_week, wd));
+    case Frequency::kWeekly: {
+      const sys_days week0 =
+          start_day - days(static_cast<int>(weekday(start_day).iso_encoding()) - 1);
+      const long weeks = (day - week0).count() / 7;
+      const int start_wd = static_cast<int>(weekday(start_day).iso_encoding());
+      return weeks % s.interval == 0 &&
+             (s.days_of_week.empty() ? wd == start_wd : listed(s.days_of_week, wd));
+    }
+    case Frequency::kMonthly: {
+      const year_month_day ymd(day), start_ymd(start_day);
+      const int months = (static_cast<int>(ymd.year()) - static_cast<int>(start_ymd.year())) * 12 +
+                         static_cast<int>(static_cast<unsigned>(ymd.month())) -
+                         static_cast<int>(static_cast<unsigned>(start_ymd.month()));
+      if (months % s.interval != 0) return false;
+      const int last = static_cast<int>(static_cast<unsigned>(
+          year_month_day_last(ymd.year(), month_day_last(ymd.month())).day()));
+      const int d = static_cast<int>(static_cast<unsigned>(ymd.day()));
+      std::vector<int> wanted = s.days_of_month;
+      if (wanted.empty())
+        wanted.push_back(static_cast<int>(static_cast<unsigned>(start_ymd.day())));
+      for (int w : wanted) {
+        if (std::min(w, last) == d) return true;
+      }
+      return false;
+    }
+    case Frequency::kHourly:
+      return false;
+  }
+  return false;
+}
+
+TEST(Schedule, AgreesWithADayByDayOracleOnRandomSchedules) {
+  std::mt19937 rng(20260101);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  for (int round = 0; round < 300; ++round) {
+    Schedule s;
+    s.enabled = true;
+    s.frequency = static_cast<Frequency>(pick(2, 4));
+    s.interval = pick(1, 5);
+    s.start_date = sys_days(year(pick(2024, 2027)) / pick(1, 12) / pick(1, 28)) +
+                   hours(pick(0, 23)) + minutes(pick(0, 59));
+    std::set<int> set;
+    for (int i = pick(0, 3); i > 0; --i) {
+      set.insert(s.frequency == Frequency::kMonthly ? pick(25, 31) : pick(1, 7));
+    }
+    (s.frequency == Frequency::kMonthly ? s.days_of_month : s.days_of_week)
+        .assign(set.begin(), set.end());
+    if (!ValidateSchedule(s)) continue;
+    const auto time_of_day = s.start_date - floor<days>(s.start_date);
+    std::vector<env::TimePoint> expected, actual;
+    for (sys_days day = floor<days>(s.start_date); expected.size() < 25; day += days(1)) {
+      if (OracleDayMatches(s, day)) expected.push_back(day + time_of_day);
+    }
+    auto t = s.NextRun(s.start_date - seconds(1));
+    for (size_t i = 0; i < expected.size() && t; ++i, t = s.NextRun(*t)) actual.push_back(*t);
+    ASSERT_EQ(actual, expected) << FrequencyName(s.frequency) << " every " << s.interval << " from "
+                                << FormatUtc(s.start_date);
+    // NextRun from arbitrary moments, not only from slots.
+    for (int probe = 0; probe < 20; ++probe) {
+      const auto m = s.start_date - hours(30) + minutes(pick(0, 60 * 24 * 200));
+      auto first_after = std::upper_bound(expected.begin(), expected.end(), m);
+      if (first_after == expected.end()) continue;
+      ASSERT_EQ(s.NextRun(m), *first_after)
+          << FrequencyName(s.frequency) << " every " << s.interval << " from "
+          << FormatUtc(s.start_date) << " after " << FormatUtc(m);
+    }
+    // Due agrees with NextRun at a random moment.
+    const auto now = expected[10] + minutes(pick(-30, 30));
+    auto due = Due(s, expected[3], now);
+    ASSERT_TRUE(due.due);
+    EXPECT_LE(*due.due, now);
+    EXPECT_EQ(due.next, s.NextRun(now));
+    EXPECT_FALSE(Due(s, due.due, now).due);
+  }
 }
 
 }  // namespace
