@@ -1,6 +1,9 @@
 #include "env/http_transport.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -77,6 +80,40 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// State of one request's connect_guard: the first refusal reason, reported if the connect fails.
+struct GuardContext {
+  const HttpRequest* request = nullptr;
+  std::optional<std::string> refusal;
+};
+
+std::string AddressText(const curl_sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (address->family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+    inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+  } else if (address->family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+  }
+  return text;
+}
+
+// CURLOPT_OPENSOCKETFUNCTION: runs after resolution, before the socket exists.
+curl_socket_t OpenGuardedSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* context = static_cast<GuardContext*>(user);
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    std::string text = AddressText(address);
+    std::optional<std::string> refusal =
+        text.empty() ? std::optional<std::string>("address family not allowed")
+                     : context->request->connect_guard(text);
+    if (refusal) {
+      if (!context->refusal) context->refusal = std::move(refusal);
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 // A pool of easy handles: curl_easy_reset keeps live connections, so reuse gives keep-alive.
 class CurlTransport final : public HttpTransport {
  public:
@@ -143,11 +180,23 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, WriteHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
+    GuardContext guard{&request, std::nullopt};
+    if (request.connect_guard) {
+      curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenGuardedSocket);
+      curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
+      curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+      curl_easy_setopt(h, CURLOPT_PROXY, "");
+    }
     char error_buffer[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
     CURLcode code = curl_easy_perform(h);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);
+    if (code != CURLE_OK && guard.refusal &&
+        (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST)) {
+      return std::unexpected(TransportError{TransportErrorKind::kBlocked, *guard.refusal});
+    }
     if (code != CURLE_OK) {
       std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
       return std::unexpected(TransportError{KindOf(code), detail});
@@ -185,6 +234,8 @@ std::string_view TransportErrorKindName(TransportErrorKind kind) {
       return "connection dropped";
     case TransportErrorKind::kInvalidRequest:
       return "invalid request";
+    case TransportErrorKind::kBlocked:
+      return "blocked";
     case TransportErrorKind::kOther:
       return "transport error";
   }
@@ -192,8 +243,9 @@ std::string_view TransportErrorKindName(TransportErrorKind kind) {
 }
 
 core::Error TransportError::ToError() const {
-  auto code = kind == TransportErrorKind::kInvalidRequest ? core::ErrorCode::kInvalidArgument
-                                                          : core::ErrorCode::kUnavailable;
+  auto code = core::ErrorCode::kUnavailable;
+  if (kind == TransportErrorKind::kInvalidRequest) code = core::ErrorCode::kInvalidArgument;
+  if (kind == TransportErrorKind::kBlocked) code = core::ErrorCode::kPermissionDenied;
   return core::Error{code, std::string(TransportErrorKindName(kind)) + ": " + message};
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,13 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout{60'000};  // whole request
   bool insecure = false;                      // skip TLS certificate and host verification
+
+  // Checked after DNS resolution against each address the transport is about to connect to
+  // (text form: "10.0.0.1", "::1"); returning a reason refuses that address before its socket
+  // opens, and Send fails with kBlocked carrying the reason when no address was allowed. When
+  // set, proxies are bypassed and no pooled connection is reused, so the check always sees the
+  // real peer (this is what makes an SSRF rule hold against DNS rebinding).
+  std::function<std::optional<std::string>(std::string_view address)> connect_guard;
 };
 
 struct HttpResponse {
@@ -48,6 +56,7 @@ enum class TransportErrorKind {
   kTls,                // certificate not trusted, host mismatch, handshake failure
   kConnectionDropped,  // the peer closed or reset before the response was complete
   kInvalidRequest,     // malformed URL or unsupported scheme
+  kBlocked,            // the request's connect_guard refused every address; nothing was sent
   kOther,
 };
 
@@ -57,7 +66,8 @@ struct TransportError {
   TransportErrorKind kind = TransportErrorKind::kOther;
   std::string message;  // human-readable detail from the implementation
 
-  // kInvalidRequest -> kInvalidArgument; everything else -> kUnavailable (retryable).
+  // kInvalidRequest -> kInvalidArgument; kBlocked -> kPermissionDenied; everything else ->
+  // kUnavailable (retryable).
   core::Error ToError() const;
 };
 
