@@ -38,7 +38,8 @@ struct SinkFailure {
 // Batches findings for the sink and keeps the counts of the report.
 class Emitter {
  public:
-  // sink may be null (validation pass): findings are counted, not delivered.
+  // sink may be null (validation pass), or not want findings: findings are counted, not
+  // delivered, and Emit leaves its argument untouched (the caller may reuse its capacity).
   Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report);
   void Emit(domain::Finding&& finding);
   void Flush();
@@ -74,8 +75,12 @@ std::string IndexPath(std::string_view base, std::size_t index);
 
 // String value; null gives "". Throws simdjson_error(INCORRECT_TYPE) for other types.
 std::string String(od::value value);
+// As String, into `out` (replacing its text, keeping its capacity for the next row).
+void AssignString(od::value value, std::string& out);
 // Array of strings; null gives {}. Non-string elements throw INCORRECT_TYPE.
 std::vector<std::string> Strings(od::value value);
+// As Strings, into `out`, reusing its elements' capacity.
+void AssignStrings(od::value value, std::vector<std::string>& out);
 // Score as number, numeric string or "score/vector" string; null, "" or a non-numeric string ->
 // nullopt.
 std::optional<double> Score(od::value value);
