@@ -221,6 +221,14 @@ TEST(OtherFormats, BuildScanLocationIsTheBuildAndCycloneDxDecodesScopedPurls) {
   EXPECT_EQ(sarif.findings[0].applicability, "applicable");
 }
 
+// Found by fuzzing: a '%' without two hex digits in a purl ended the process.
+TEST(OtherFormats, CycloneDxKeepsAPercentSignThatStartsNoEscape) {
+  auto cdx = Parse("cyclonedx_bad_percent_escape.json");
+  ASSERT_TRUE(cdx.report) << cdx.report.error().message;
+  ASSERT_EQ(cdx.findings.size(), 2u);
+  EXPECT_EQ(cdx.findings[1].component.Key(), "npm://@babel/core%zz:7.0.0%4");
+}
+
 struct Refusal {
   const char* file;
   core::ErrorCode code;

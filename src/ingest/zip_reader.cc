@@ -83,8 +83,7 @@ core::Status ParseZip(std::string_view bytes, FindingSink& sink, const ParseOpti
     for (auto& w : part.warnings) report.warnings.push_back(name + ": " + w);
   }
   if (status != ARCHIVE_EOF)
-    return core::Fail(ErrorCode::kDataLoss,
-                      fmt::format("corrupt ZIP: {}", ErrorText(a.get())));
+    return core::Fail(ErrorCode::kDataLoss, fmt::format("corrupt ZIP: {}", ErrorText(a.get())));
   if (report.member_formats.empty())
     return core::Fail(ErrorCode::kInvalidArgument,
                       "the ZIP holds no importable JSON member (expected *_Security_Export.json, "
