@@ -135,6 +135,18 @@ std::string String(od::value value) {
   return out;
 }
 
+std::string_view StringView(od::value value) {
+  if (value.type() != od::json_type::string)
+    throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  const char* body = value.raw_json_token().data() + 1;  // peeks; after the opening quote
+  // The closing quote exists (simdjson validated the string), so an unbounded search is safe.
+  const char* quote = static_cast<const char*>(rawmemchr(body, '"'));
+  const auto size = static_cast<std::size_t>(quote - body);
+  if (std::memchr(body, '\\', size) != nullptr) return value.get_string();
+  (void)value.get_raw_json_string();  // consumes the value
+  return std::string_view(body, size);
+}
+
 void AssignString(od::value value, std::string& out) {
   out.clear();
   if (value.is_null()) return;
@@ -204,7 +216,7 @@ std::optional<double> Score(od::value value) {
     case od::json_type::number:
       return double(value.get_double());
     case od::json_type::string:
-      return ParseDouble(std::string_view(value.get_string()));
+      return ParseDouble(StringView(value));
     case od::json_type::null:
       return std::nullopt;
     default:

@@ -75,6 +75,10 @@ std::string IndexPath(std::string_view base, std::size_t index);
 
 // String value; null gives "". Throws simdjson_error(INCORRECT_TYPE) for other types.
 std::string String(od::value value);
+// The text of a string value without a copy when it has no escapes (a view into the input, valid
+// as long as the document); an escaped string is unescaped by simdjson. Like get_string(): null
+// and other types throw INCORRECT_TYPE. Keeps simdjson's string buffer (and so memory) small.
+std::string_view StringView(od::value value);
 // As String, into `out` (replacing its text, keeping its capacity for the next row).
 void AssignString(od::value value, std::string& out);
 // Array of strings; null gives {}. Non-string elements throw INCORRECT_TYPE.

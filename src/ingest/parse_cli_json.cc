@@ -89,7 +89,7 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
       } else if (current == "summary") {
         base.summary = String(value);
       } else if (current == "severity") {
-        base.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        base.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "cves") {
         base.cves = ParseCves(value);
       } else if (current == "components") {
@@ -97,7 +97,7 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
       } else if (current == "references") {
         base.references = Strings(value);
       } else if (current == "type") {
-        base.violation_type = ViolationTypeOf(std::string_view(value.get_string()));
+        base.violation_type = ViolationTypeOf(StringView(value));
       } else if (current == "watch_name") {
         base.watch = String(value);
       } else if (current == "license_key") {

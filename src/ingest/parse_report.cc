@@ -117,7 +117,7 @@ void ReadField(std::string_view key, od::value value, Row& row) {
     case 's':
       if (key == "severity") {
         row.has_severity = true;
-        f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        f.severity = domain::ParseSeverity(StringView(value));
       } else if (key == "summary") {
         AssignString(value, f.summary);
       } else if (key == "source_comp_id") {

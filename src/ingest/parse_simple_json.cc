@@ -58,7 +58,7 @@ void ReadRow(od::object object, const Section& section, const std::string& path,
       current = KeyOf(field);
       od::value value = field.value();
       if (current == "severity") {
-        f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        f.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "impactedPackageName") {
         has_name = true;
         package_name = String(value);
