@@ -274,7 +274,12 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"bad_member.zip", core::ErrorCode::kDataLoss, "B_Violations_Export.json"},
         // Found by fuzzing: libarchive gives no error text for this damaged ZIP.
         Refusal{"corrupt_zip_without_error_text.zip", core::ErrorCode::kDataLoss,
-                "unreadable archive data"}));
+                "unreadable archive data"},
+        // Found by fuzzing: a key ending in an escaped backslash was read past its end.
+        Refusal{"key_ending_in_escaped_backslash.json", core::ErrorCode::kDataLoss,
+                "invalid escape in a string"},
+        Refusal{"key_with_escaped_backslash.json", core::ErrorCode::kDataLoss,
+                "top-level keys: version\\\\, a)"}));
 
 TEST(DeclaredFormat, NullIsAnEmptyCliJsonWhenDeclaredAndAMismatchIsRefused) {
   auto parsed = Parse("null.json", Format::kCliJson);

@@ -52,11 +52,13 @@ class Emitter {
   std::vector<domain::Finding> batch_;
 };
 
-// The key of an object field as written in the file (escapes kept; Xray keys have none).
+// The key of an object field as written in the file (escapes kept; Xray keys have none). The
+// closing quote is the first one not escaped: a backslash always escapes the next character, so
+// the key `"a\\"` (an escaped backslash) ends right after it.
 inline std::string_view KeyOf(od::field& field) {
   const char* start = field.key().raw();
   const char* end = start;
-  while (*end != '"' || (end > start && end[-1] == '\\')) ++end;
+  while (*end != '"') end += *end == '\\' ? 2 : 1;
   return std::string_view(start, static_cast<std::size_t>(end - start));
 }
 
