@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test build build-test deps deps-test clean format
+.PHONY: run test build build-test deps deps-test clean format fuzz
 
 RELEASE_DIR ?= build/release
 TEST_DIR ?= build/test
@@ -18,6 +18,11 @@ test: deps-test
 	  -DBULWARK_SANITIZE=ON -DBULWARK_WERROR=ON >/dev/null
 	@cmake --build $(TEST_DIR)
 	@scripts/with-postgres.sh ctest --test-dir $(TEST_DIR) --output-on-failure -j2
+
+# libFuzzer targets (docs/operations.md, "Fuzzing"): each runs FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps-test
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 deps:
 	@scripts/install-deps.sh run

@@ -150,6 +150,7 @@ class JsonPrinter : public ingest::FindingSink {
 class CountingSink : public ingest::FindingSink {
  public:
   core::Status Consume(std::span<const domain::Finding>) override { return core::Ok(); }
+  bool WantsFindings() const override { return false; }  // the summary prints counts only
 };
 
 void PrintSummary(const ingest::ParseReport& r) {

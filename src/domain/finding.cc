@@ -258,4 +258,27 @@ std::string Finding::Fingerprint() const {
   return std::string(hex, 16);
 }
 
+void Finding::Clear() {
+  kind = FindingKind::kVulnerability;
+  violation_type = ViolationType::kNone;
+  severity = Severity::kInfo;
+  issue_id.clear();
+  cves.clear();
+  cwes.clear();
+  component.type.clear();
+  component.name.clear();
+  component.version.clear();
+  component.id.clear();
+  fixed_versions.clear();
+  locations.clear();
+  applicability.clear();
+  references.clear();
+  summary.clear();
+  description.clear();
+  published.clear();
+  license.clear();
+  watch.clear();
+  policies.clear();
+}
+
 }  // namespace bulwark::domain

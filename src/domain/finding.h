@@ -79,6 +79,7 @@ struct Location {
   bool operator==(const Location&) const = default;
 };
 
+// A member added here must also be reset by Clear().
 struct Finding {
   FindingKind kind = FindingKind::kVulnerability;
   ViolationType violation_type = ViolationType::kNone;
@@ -106,6 +107,10 @@ struct Finding {
   // A stable 64-bit digest of kind, violation type, vulnerability key and component key; the
   // storage identity is (project, branch, tool, Fingerprint()).
   std::string Fingerprint() const;
+
+  // Back to a default-constructed finding, keeping the capacity of its strings and vectors so a
+  // parser can read the next row into the same object without allocating again.
+  void Clear();
 };
 
 }  // namespace bulwark::domain

@@ -127,5 +127,39 @@ TEST(FindingIdentity, DiffersByComponentVersionKindAndIssue) {
   EXPECT_NE(a.Fingerprint(), other_issue.Fingerprint());
 }
 
+TEST(Finding, ClearResetsEveryMemberToItsDefault) {
+  Finding f;
+  f.kind = FindingKind::kViolation;
+  f.violation_type = ViolationType::kLicense;
+  f.severity = Severity::kHigh;
+  f.issue_id = "XRAY-1";
+  f.cves.emplace_back();
+  f.cves[0].id = "CVE-2021-1";
+  f.cwes = {"CWE-79"};
+  f.component = ParseComponentId("npm://lodash:4.17.15");
+  f.fixed_versions = {"4.17.21"};
+  f.locations.emplace_back();
+  f.locations[0].artifact = "docker://a:1";
+  f.applicability = "applicable";
+  f.references = {"https://example.org"};
+  f.summary = "s";
+  f.description = "d";
+  f.published = "2021-01-01T00:00:00Z";
+  f.license = "MIT";
+  f.watch = "w";
+  f.policies = {"p"};
+  f.Clear();
+  const Finding fresh;
+  EXPECT_EQ(f.kind, fresh.kind);
+  EXPECT_EQ(f.violation_type, fresh.violation_type);
+  EXPECT_EQ(f.severity, fresh.severity);
+  EXPECT_TRUE(f.issue_id.empty() && f.cves.empty() && f.cwes.empty());
+  EXPECT_EQ(f.component, fresh.component);
+  EXPECT_TRUE(f.fixed_versions.empty() && f.locations.empty() && f.applicability.empty());
+  EXPECT_TRUE(f.references.empty() && f.summary.empty() && f.description.empty());
+  EXPECT_TRUE(f.published.empty() && f.license.empty() && f.watch.empty() && f.policies.empty());
+  EXPECT_EQ(f.Fingerprint(), fresh.Fingerprint());
+}
+
 }  // namespace
 }  // namespace bulwark::domain

@@ -37,18 +37,19 @@ struct TopLevel {
   }
 };
 
-std::vector<std::string> KeysOf(od::object object) {
-  std::vector<std::string> keys;
-  for (od::field field : object) keys.emplace_back(KeyOf(field));
+// The keys point into the input buffer.
+std::vector<std::string_view> KeysOf(od::object object) {
+  std::vector<std::string_view> keys;
+  for (od::field field : object) keys.push_back(KeyOf(field));
   return keys;
 }
 
-bool HasKey(const std::vector<std::string>& keys, std::string_view key) {
+bool HasKey(const std::vector<std::string_view>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 // Looks at the first element of an array of objects; the rest is skipped.
-std::vector<std::string> FirstElementKeys(od::value value) {
+std::vector<std::string_view> FirstElementKeys(od::value value) {
   for (auto element : value.get_array()) {
     od::value v = element.value();
     if (v.type() != od::json_type::object) return {};
@@ -205,7 +206,7 @@ constexpr std::string_view kB2Keys[] = {
 
 enum class ElementKind { kCli, kUiViolation, kUnknown };
 
-ElementKind Classify(const std::vector<std::string>& keys) {
+ElementKind Classify(const std::vector<std::string_view>& keys) {
   int b2 = 0;
   for (std::string_view k : kB2Keys) b2 += HasKey(keys, k) ? 1 : 0;
   bool a1 =
@@ -221,11 +222,14 @@ ElementKind Classify(const std::vector<std::string>& keys) {
 Format DetectArray(od::array array) {
   std::size_t index = 0;
   std::optional<std::pair<ElementKind, std::size_t>> first;
+  std::vector<std::string_view> keys;  // reused between elements
   for (auto element : array) {
     od::value v = element.value();
     if (v.type() != od::json_type::object)
       Refuse(ErrorCode::kDataLoss, fmt::format("$[{}]: array elements must be objects", index));
-    ElementKind kind = Classify(KeysOf(v.get_object()));
+    keys.clear();
+    for (od::field field : v.get_object()) keys.push_back(KeyOf(field));
+    ElementKind kind = Classify(keys);
     if (kind == ElementKind::kUnknown)
       Refuse(ErrorCode::kDataLoss,
              fmt::format("$[{}]: element is not a JFrog CLI scan result or UI violation", index));

@@ -2,7 +2,10 @@
 // simdjson errors and refusals into core::Error.
 #include "ingest/ingest.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <system_error>
@@ -181,6 +184,7 @@ namespace {
 class DiscardingSink : public FindingSink {
  public:
   core::Status Consume(std::span<const domain::Finding>) override { return core::Ok(); }
+  bool WantsFindings() const override { return false; }
 };
 
 // With validate_before_emit, every member is checked before the first one is emitted.
@@ -195,6 +199,46 @@ core::Status ParseZipAtomically(std::string_view bytes, FindingSink& sink,
   }
   return internal::ParseZip(bytes, sink, options, report);
 }
+
+// A file mapped read-only with SIMDJSON_PADDING readable zero bytes after its end (the parser
+// reads past the last byte): anonymous pages are reserved first and the file is mapped over their
+// start. Saves the copy into a heap buffer and keeps the pages shareable with the page cache.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (base_ != nullptr) munmap(base_, length_);
+  }
+
+  // False when the file cannot be opened or mapped (the caller falls back to reading it).
+  bool Map(const std::string& path, std::size_t size) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    length_ = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+    void* base = mmap(nullptr, length_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) return false;
+    base_ = base;
+    if (size == 0) return true;
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    void* mapped = mmap(base_, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (mapped == MAP_FAILED) return false;
+    madvise(base_, size, MADV_SEQUENTIAL);
+    size_ = size;
+    return true;
+  }
+  simdjson::padded_string_view view() const {
+    return simdjson::padded_string_view(static_cast<const char*>(base_), size_,
+                                        length_ > size_ ? length_ : size_);
+  }
+
+ private:
+  void* base_ = nullptr;
+  std::size_t length_ = 0;
+  std::size_t size_ = 0;
+};
 
 }  // namespace
 
@@ -224,10 +268,17 @@ core::Result<ParseReport> ParseFile(const std::filesystem::path& path, Format fo
   if (size > options.max_bytes)
     return core::Fail(ErrorCode::kTooLarge, fmt::format("{}: {} bytes exceed the limit of {}",
                                                         path.string(), size, options.max_bytes));
-  simdjson::padded_string content;
-  if (simdjson::padded_string::load(path.string()).get(content) != simdjson::SUCCESS)
-    return core::Fail(ErrorCode::kUnavailable,
-                      fmt::format("{}: cannot read the file", path.string()));
+  MappedFile mapped;
+  simdjson::padded_string loaded;
+  simdjson::padded_string_view content;
+  if (mapped.Map(path.string(), size)) {
+    content = mapped.view();
+  } else {
+    if (simdjson::padded_string::load(path.string()).get(loaded) != simdjson::SUCCESS)
+      return core::Fail(ErrorCode::kUnavailable,
+                        fmt::format("{}: cannot read the file", path.string()));
+    content = loaded;
+  }
   std::string_view bytes(content.data(), content.size());
   ParseReport report;
   if (format == Format::kZip || (format == Format::kAuto && bytes.starts_with("PK\x03\x04"))) {

@@ -35,6 +35,9 @@ class FindingSink {
  public:
   virtual ~FindingSink() = default;
   virtual core::Status Consume(std::span<const domain::Finding> batch) = 0;
+  // False for a sink that only needs the counts of the ParseReport (e.g. a summary): Consume is
+  // then never called and no finding is kept, which saves copying every finding into a batch.
+  virtual bool WantsFindings() const { return true; }
 };
 
 struct ParseOptions {

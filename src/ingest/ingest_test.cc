@@ -49,6 +49,52 @@ TEST(FormatNames, RoundTripEveryName) {
   EXPECT_FALSE(ParseFormatName("xray"));
 }
 
+// A sink that wants the counts only must get none of the findings, and the same counts.
+class CountsOnlySink : public FindingSink {
+ public:
+  core::Status Consume(std::span<const domain::Finding> batch) override {
+    consumed += batch.size();
+    return core::Ok();
+  }
+  bool WantsFindings() const override { return false; }
+  std::size_t consumed = 0;
+};
+
+TEST(Sink, CountsOnlySinkGetsTheCountsButNoFindings) {
+  for (const char* name : {"report.json", "cli_json.json", "simple_json.json", "ui_export.zip"}) {
+    auto full = Parse(name);
+    CountsOnlySink counts;
+    auto report = ParseFile(kFixtures / name, Format::kAuto, counts);
+    ASSERT_TRUE(full.report) << name << ": " << full.report.error().message;
+    ASSERT_TRUE(report) << name << ": " << report.error().message;
+    EXPECT_EQ(counts.consumed, 0u) << name;
+    EXPECT_GT(report->findings, 0u) << name;
+    EXPECT_EQ(report->findings, full.report->findings) << name;
+    EXPECT_EQ(report->by_severity, full.report->by_severity) << name;
+    EXPECT_EQ(report->by_kind, full.report->by_kind) << name;
+  }
+}
+
+// The file is mapped with padding after its end; a file that fills whole pages exactly, and an
+// empty one, must read like any other.
+TEST(ParseFile, ReadsFilesThatEndOnAPageBoundaryAndEmptyFiles) {
+  std::ifstream in(kFixtures / "report.json", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_LT(text.size(), 8192u);
+  text.append(8192 - text.size(), ' ');
+  auto dir = std::filesystem::path(::testing::TempDir());
+  std::ofstream(dir / "page_sized.json", std::ios::binary) << text;
+  CollectingSink sink;
+  auto report = ParseFile(dir / "page_sized.json", Format::kAuto, sink);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->findings, 2u);
+  EXPECT_EQ(report->bytes, 8192u);
+  std::ofstream(dir / "empty_file.json", std::ios::binary).flush();
+  auto empty = ParseFile(dir / "empty_file.json", Format::kAuto, sink);
+  ASSERT_FALSE(empty);
+  EXPECT_THAT(empty.error().message, HasSubstr("empty file"));
+}
+
 TEST(CrossFormat, ReportCliJsonAndSimpleJsonGiveTheSameIdentities) {
   auto report = Parse("report.json");
   auto cli = Parse("cli_json.json");
@@ -175,6 +221,14 @@ TEST(OtherFormats, BuildScanLocationIsTheBuildAndCycloneDxDecodesScopedPurls) {
   EXPECT_EQ(sarif.findings[0].applicability, "applicable");
 }
 
+// Found by fuzzing: a '%' without two hex digits in a purl ended the process.
+TEST(OtherFormats, CycloneDxKeepsAPercentSignThatStartsNoEscape) {
+  auto cdx = Parse("cyclonedx_bad_percent_escape.json");
+  ASSERT_TRUE(cdx.report) << cdx.report.error().message;
+  ASSERT_EQ(cdx.findings.size(), 2u);
+  EXPECT_EQ(cdx.findings[1].component.Key(), "npm://@babel/core%zz:7.0.0%4");
+}
+
 struct Refusal {
   const char* file;
   core::ErrorCode code;
@@ -217,7 +271,15 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"unknown.json", core::ErrorCode::kDataLoss, "top-level keys: hello"},
         Refusal{"not_utf8.json", core::ErrorCode::kDataLoss, "not UTF-8"},
         Refusal{"sarif_other_tool.json", core::ErrorCode::kInvalidArgument, "driver: CodeQL"},
-        Refusal{"bad_member.zip", core::ErrorCode::kDataLoss, "B_Violations_Export.json"}));
+        Refusal{"bad_member.zip", core::ErrorCode::kDataLoss, "B_Violations_Export.json"},
+        // Found by fuzzing: libarchive gives no error text for this damaged ZIP.
+        Refusal{"corrupt_zip_without_error_text.zip", core::ErrorCode::kDataLoss,
+                "unreadable archive data"},
+        // Found by fuzzing: a key ending in an escaped backslash was read past its end.
+        Refusal{"key_ending_in_escaped_backslash.json", core::ErrorCode::kDataLoss,
+                "invalid escape in a string"},
+        Refusal{"key_with_escaped_backslash.json", core::ErrorCode::kDataLoss,
+                "top-level keys: version\\\\, a)"}));
 
 TEST(DeclaredFormat, NullIsAnEmptyCliJsonWhenDeclaredAndAMismatchIsRefused) {
   auto parsed = Parse("null.json", Format::kCliJson);

@@ -17,7 +17,9 @@ void RefuseAt(std::string_view format, std::string_view path, std::string_view p
 }
 
 Emitter::Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report)
-    : sink_(sink), batch_size_(std::max<std::size_t>(batch_size, 1)), report_(report) {
+    : sink_(sink != nullptr && sink->WantsFindings() ? sink : nullptr),
+      batch_size_(std::max<std::size_t>(batch_size, 1)),
+      report_(report) {
   if (sink_ != nullptr) batch_.reserve(batch_size_);
 }
 
@@ -38,7 +40,12 @@ void Emitter::Flush() {
 }
 
 std::string IndexPath(std::string_view base, std::size_t index) {
-  return fmt::format("{}[{}]", base, index);
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof(digits), index).ptr;
+  std::string out;
+  out.reserve(base.size() + static_cast<std::size_t>(end - digits) + 2);
+  out.append(base).append(1, '[').append(digits, end).append(1, ']');
+  return out;
 }
 
 bool IsNull(od::value value) { return value.is_null(); }
@@ -72,8 +79,7 @@ std::uint32_t Hex4(const char* p) {
 // Copies a JSON string body (after the opening quote, already validated by simdjson) straight
 // from the input, unescaping on the way. Reading from the input instead of simdjson's string
 // buffer keeps peak memory near the file size.
-std::string CopyJsonString(const char* p) {
-  std::string out;
+void AppendJsonString(const char* p, std::string& out) {
   while (true) {
     // The closing quote exists (simdjson validated the string), so an unbounded search is safe.
     const char* quote = static_cast<const char*>(rawmemchr(p, '"'));
@@ -81,7 +87,7 @@ std::string CopyJsonString(const char* p) {
         static_cast<const char*>(std::memchr(p, '\\', static_cast<std::size_t>(quote - p)));
     if (q == nullptr) {
       out.append(p, static_cast<std::size_t>(quote - p));
-      return out;
+      return;
     }
     out.append(p, static_cast<std::size_t>(q - p));
     char e = q[1];
@@ -124,21 +130,50 @@ std::string CopyJsonString(const char* p) {
 }  // namespace
 
 std::string String(od::value value) {
-  if (value.is_null()) return {};
+  std::string out;
+  AssignString(value, out);
+  return out;
+}
+
+std::string_view StringView(od::value value) {
+  if (value.type() != od::json_type::string)
+    throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  const char* body = value.raw_json_token().data() + 1;  // peeks; after the opening quote
+  // The closing quote exists (simdjson validated the string), so an unbounded search is safe.
+  const char* quote = static_cast<const char*>(rawmemchr(body, '"'));
+  const auto size = static_cast<std::size_t>(quote - body);
+  if (std::memchr(body, '\\', size) != nullptr) return value.get_string();
+  (void)value.get_raw_json_string();  // consumes the value
+  return std::string_view(body, size);
+}
+
+void AssignString(od::value value, std::string& out) {
+  out.clear();
+  if (value.is_null()) return;
   od::raw_json_string raw = value.get_raw_json_string();
-  return CopyJsonString(raw.raw());
+  AppendJsonString(raw.raw(), out);
 }
 
 std::vector<std::string> Strings(od::value value) {
   std::vector<std::string> out;
-  if (value.is_null()) return out;
-  for (auto element : value.get_array()) {
-    od::value v = element.value();
-    if (v.is_null()) continue;
-    od::raw_json_string raw = v.get_raw_json_string();
-    out.push_back(CopyJsonString(raw.raw()));
-  }
+  AssignStrings(value, out);
   return out;
+}
+
+void AssignStrings(od::value value, std::vector<std::string>& out) {
+  std::size_t count = 0;
+  if (!value.is_null()) {
+    for (auto element : value.get_array()) {
+      od::value v = element.value();
+      if (v.is_null()) continue;
+      od::raw_json_string raw = v.get_raw_json_string();
+      if (count == out.size()) out.emplace_back();
+      std::string& target = out[count++];
+      target.clear();
+      AppendJsonString(raw.raw(), target);
+    }
+  }
+  out.resize(count);
 }
 
 namespace {
@@ -181,7 +216,7 @@ std::optional<double> Score(od::value value) {
     case od::json_type::number:
       return double(value.get_double());
     case od::json_type::string:
-      return ParseDouble(std::string_view(value.get_string()));
+      return ParseDouble(StringView(value));
     case od::json_type::null:
       return std::nullopt;
     default:

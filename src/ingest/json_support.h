@@ -38,7 +38,8 @@ struct SinkFailure {
 // Batches findings for the sink and keeps the counts of the report.
 class Emitter {
  public:
-  // sink may be null (validation pass): findings are counted, not delivered.
+  // sink may be null (validation pass), or not want findings: findings are counted, not
+  // delivered, and Emit leaves its argument untouched (the caller may reuse its capacity).
   Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report);
   void Emit(domain::Finding&& finding);
   void Flush();
@@ -51,11 +52,13 @@ class Emitter {
   std::vector<domain::Finding> batch_;
 };
 
-// The key of an object field as written in the file (escapes kept; Xray keys have none).
+// The key of an object field as written in the file (escapes kept; Xray keys have none). The
+// closing quote is the first one not escaped: a backslash always escapes the next character, so
+// the key `"a\\"` (an escaped backslash) ends right after it.
 inline std::string_view KeyOf(od::field& field) {
   const char* start = field.key().raw();
   const char* end = start;
-  while (*end != '"' || (end > start && end[-1] == '\\')) ++end;
+  while (*end != '"') end += *end == '\\' ? 2 : 1;
   return std::string_view(start, static_cast<std::size_t>(end - start));
 }
 
@@ -74,8 +77,16 @@ std::string IndexPath(std::string_view base, std::size_t index);
 
 // String value; null gives "". Throws simdjson_error(INCORRECT_TYPE) for other types.
 std::string String(od::value value);
+// The text of a string value without a copy when it has no escapes (a view into the input, valid
+// as long as the document); an escaped string is unescaped by simdjson. Like get_string(): null
+// and other types throw INCORRECT_TYPE. Keeps simdjson's string buffer (and so memory) small.
+std::string_view StringView(od::value value);
+// As String, into `out` (replacing its text, keeping its capacity for the next row).
+void AssignString(od::value value, std::string& out);
 // Array of strings; null gives {}. Non-string elements throw INCORRECT_TYPE.
 std::vector<std::string> Strings(od::value value);
+// As Strings, into `out`, reusing its elements' capacity.
+void AssignStrings(od::value value, std::vector<std::string>& out);
 // Score as number, numeric string or "score/vector" string; null, "" or a non-numeric string ->
 // nullopt.
 std::optional<double> Score(od::value value);

@@ -53,7 +53,7 @@ void ReadSummaryIssue(od::object object, const Artifact& artifact, const std::st
       } else if (current == "description") {
         base.description = String(value);
       } else if (current == "severity") {
-        base.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        base.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "cves") {
         base.cves = ParseCves(value);
       } else if (current == "created") {
@@ -186,7 +186,7 @@ void ReadViolation(od::object object, const std::string& path, Emitter& out) {
       } else if (current == "watch_name") {
         base.watch = String(value);
       } else if (current == "severity") {
-        base.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        base.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "description") {
         base.description = String(value);
       } else if (current == "summary") {
@@ -279,7 +279,7 @@ void ReadLegacyIssue(od::object object, const std::string& path, Emitter& out) {
       current = KeyOf(field);
       od::value value = field.value();
       if (current == "severity") {
-        base.severity = LegacySeverity(std::string_view(value.get_string()));
+        base.severity = LegacySeverity(StringView(value));
       } else if (current == "type") {
         type = String(value);
       } else if (current == "summary") {

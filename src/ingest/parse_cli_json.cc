@@ -16,18 +16,23 @@ struct Hit {
 
 struct Ctx {
   std::string_view format;
-  std::string path;  // JSON path of the issue being read
+  std::string base;  // JSON path of the issue being read: base, or base[index]
+  std::size_t index = kNoIndex;
+  static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
+  // Built only for a message: formatting it for every row would cost more than reading the row.
+  std::string path() const { return index == kNoIndex ? base : IndexPath(base, index); }
 };
 
 std::vector<std::vector<std::string>> ReadImpactPaths(od::value value, const Ctx& ctx) {
   std::vector<std::vector<std::string>> paths;
   if (value.is_null()) return paths;
   if (value.type() != od::json_type::array)
-    RefuseAt(ctx.format, ctx.path + ".components", "impact_paths must be an array of arrays");
+    RefuseAt(ctx.format, ctx.path() + ".components", "impact_paths must be an array of arrays");
   for (auto path_element : value.get_array()) {
     od::value path_value = path_element.value();
     if (path_value.type() != od::json_type::array)
-      RefuseAt(ctx.format, ctx.path + ".components",
+      RefuseAt(ctx.format, ctx.path() + ".components",
                "impact_paths holds strings: looks like an xray-report or xray-summary-artifact "
                "row inside a CLI json file");
     std::vector<std::string> nodes;
@@ -47,7 +52,7 @@ std::vector<Hit> ReadComponents(od::value value, const Ctx& ctx) {
   std::vector<Hit> hits;
   if (value.is_null()) return hits;
   if (value.type() != od::json_type::object)
-    RefuseAt(ctx.format, ctx.path + ".components",
+    RefuseAt(ctx.format, ctx.path() + ".components",
              "components is not an object keyed by component id: looks like an "
              "xray-summary-artifact issue inside a CLI json file");
   for (od::field field : value.get_object()) {
@@ -89,7 +94,7 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
       } else if (current == "summary") {
         base.summary = String(value);
       } else if (current == "severity") {
-        base.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        base.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "cves") {
         base.cves = ParseCves(value);
       } else if (current == "components") {
@@ -97,7 +102,7 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
       } else if (current == "references") {
         base.references = Strings(value);
       } else if (current == "type") {
-        base.violation_type = ViolationTypeOf(std::string_view(value.get_string()));
+        base.violation_type = ViolationTypeOf(StringView(value));
       } else if (current == "watch_name") {
         base.watch = String(value);
       } else if (current == "license_key") {
@@ -113,13 +118,14 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
           if (KeyOf(ef) == "full_description") base.description = String(ef.value());
         }
       } else if (current == "impactedPackageName" || current == "issueId") {
-        RefuseAt(ctx.format, ctx.path,
+        RefuseAt(ctx.format, ctx.path(),
                  "camelCase simple-json keys inside a CLI json file (mixed formats)");
       }
     }
   } catch (const simdjson::simdjson_error& e) {
     if (e.error() != simdjson::INCORRECT_TYPE) throw;
-    RefuseAt(ctx.format, fmt::format("{}.{}", ctx.path, current), "value has the wrong JSON type");
+    RefuseAt(ctx.format, fmt::format("{}.{}", ctx.path(), current),
+             "value has the wrong JSON type");
   }
   if (kind == domain::FindingKind::kViolation &&
       base.violation_type == domain::ViolationType::kNone)
@@ -139,13 +145,13 @@ void ReadIssues(od::value value, domain::FindingKind kind, Ctx& ctx, std::string
                 std::vector<domain::Finding>& out, Flush& flush) {
   if (value.is_null()) return;
   if (value.type() != od::json_type::array)
-    RefuseAt(ctx.format, ctx.path + "." + std::string(key), "must be an array");
-  std::string base = ctx.path + "." + std::string(key);
+    RefuseAt(ctx.format, ctx.path() + "." + std::string(key), "must be an array");
+  std::string base = ctx.path() + "." + std::string(key);
   std::size_t i = 0;
   for (auto element : value.get_array()) {
-    Ctx inner{ctx.format, IndexPath(base, i++)};
+    Ctx inner{ctx.format, base, i++};
     od::value v = element.value();
-    if (v.type() != od::json_type::object) RefuseAt(ctx.format, inner.path, "must be an object");
+    if (v.type() != od::json_type::object) RefuseAt(ctx.format, inner.path(), "must be an object");
     ReadIssue(v.get_object(), kind, inner, out);
     flush();
   }
@@ -188,7 +194,7 @@ void ReadScanResponse(od::object object, Ctx ctx, Emitter& out) {
     } else if (key == "licenses") {
       ReadIssues(value, domain::FindingKind::kLicense, ctx, key, findings, flush);
     } else if (key == "source_comp_id" || key == "vulnerable_component" || key == "user_issue_id") {
-      RefuseAt(ctx.format, ctx.path,
+      RefuseAt(ctx.format, ctx.path(),
                fmt::format("`{}` belongs to another Xray format (mixed formats)", key));
     }
   }
@@ -206,10 +212,10 @@ void ParseCliJson(od::document& doc, Format format, Emitter& out) {
   if (doc.is_null()) return;  // the CLI prints null when nothing was scanned
   std::size_t i = 0;
   for (auto element : doc.get_array()) {
-    std::string path = IndexPath("$", i++);
+    Ctx ctx{name, "$", i++};
     od::value v = element.value();
-    if (v.type() != od::json_type::object) RefuseAt(name, path, "element must be an object");
-    ReadScanResponse(v.get_object(), Ctx{name, path}, out);
+    if (v.type() != od::json_type::object) RefuseAt(name, ctx.path(), "element must be an object");
+    ReadScanResponse(v.get_object(), std::move(ctx), out);
   }
 }
 

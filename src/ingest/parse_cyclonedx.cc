@@ -3,6 +3,7 @@
 // its purl. An SBOM whose vulnerabilities name no affected component holds no findings.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <map>
 
 #include "ingest/parsers.h"
@@ -10,15 +11,21 @@
 namespace bulwark::ingest::internal {
 namespace {
 
+// "%40" -> "@". A '%' not followed by two hex digits is kept as written.
 std::string PercentDecode(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned byte = 0;
     if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
+      const char* first = text.data() + i + 1;
+      auto [end, ec] = std::from_chars(first, first + 2, byte, 16);
+      if (ec == std::errc() && end == first + 2) {
+        out += static_cast<char>(byte);
+        i += 2;
+        continue;
+      }
     }
+    out += text[i];
   }
   return out;
 }

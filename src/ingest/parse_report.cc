@@ -29,6 +29,7 @@ struct Row {
   domain::Finding f;
   std::string vulnerable_component, component, impacted_artifact, artifact, type, license_key;
   std::vector<std::string> impact_path;
+  std::string scratch;  // not part of the row: a buffer reused between rows
   bool has_severity = false, has_watch = false, has_category = false, has_exposures_id = false;
   bool has_b1_keys = false, has_camel_keys = false;
 };
@@ -41,66 +42,114 @@ domain::ViolationType ParseViolationType(std::string_view type) {
   return domain::ViolationType::kNone;
 }
 
+// Xray's report keys, dispatched on their first letter so each key costs a few comparisons.
 void ReadField(std::string_view key, od::value value, Row& row) {
   domain::Finding& f = row.f;
-  if (key == "cves") {
-    f.cves = ParseCves(value);
-  } else if (key == "severity") {
-    row.has_severity = true;
-    f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
-  } else if (key == "summary") {
-    f.summary = String(value);
-  } else if (key == "vulnerable_component") {
-    row.vulnerable_component = String(value);
-  } else if (key == "impacted_artifact") {
-    row.impacted_artifact = String(value);
-  } else if (key == "impact_path") {
-    row.impact_path = Strings(value);
-  } else if (key == "fixed_versions") {
-    f.fixed_versions = Strings(value);
-  } else if (key == "published") {
-    f.published = String(value);
-  } else if (key == "issue_id") {
-    f.issue_id = String(value);
-  } else if (key == "description") {
-    f.description = String(value);
-  } else if (key == "references") {
-    if (value.type() == od::json_type::string) {
-      f.references.push_back(String(value));
-    } else {
-      f.references = Strings(value);
-    }
-  } else if (key == "path") {
-    if (f.locations.empty()) f.locations.emplace_back();
-    f.locations[0].path = String(value);
-  } else if (key == "applicability_result") {
-    std::string result = String(value);
-    if (!result.empty()) f.applicability = NormalizeApplicability(result);
-  } else if (key == "applicability") {
-    if (value.type() == od::json_type::boolean && f.applicability.empty())
-      f.applicability = bool(value.get_bool()) ? "applicable" : "not_applicable";
-  } else if (key == "type") {
-    row.type = String(value);
-  } else if (key == "watch_name") {
-    row.has_watch = true;
-    f.watch = String(value);
-  } else if (key == "policy_names") {
-    f.policies = Strings(value);
-  } else if (key == "license_key" || key == "license") {
-    if (row.license_key.empty()) row.license_key = String(value);
-  } else if (key == "component") {
-    row.component = String(value);
-  } else if (key == "artifact") {
-    row.artifact = String(value);
-  } else if (key == "category") {
-    row.has_category = true;
-  } else if (key == "exposures_id") {
-    row.has_exposures_id = true;
-  } else if (key == "source_comp_id" || key == "component_versions") {
-    row.has_b1_keys = true;
-  } else if (key == "impactedPackageName" || key == "issueId" || key == "fixedVersions") {
-    row.has_camel_keys = true;
+  switch (key.empty() ? '\0' : key[0]) {
+    case 'a':
+      if (key == "applicability_result") {
+        AssignString(value, row.scratch);
+        if (!row.scratch.empty()) f.applicability = NormalizeApplicability(row.scratch);
+      } else if (key == "applicability") {
+        if (value.type() == od::json_type::boolean && f.applicability.empty())
+          f.applicability = bool(value.get_bool()) ? "applicable" : "not_applicable";
+      } else if (key == "artifact") {
+        AssignString(value, row.artifact);
+      }
+      break;
+    case 'c':
+      if (key == "cves") {
+        f.cves = ParseCves(value);
+      } else if (key == "component") {
+        AssignString(value, row.component);
+      } else if (key == "category") {
+        row.has_category = true;
+      } else if (key == "component_versions") {
+        row.has_b1_keys = true;
+      }
+      break;
+    case 'd':
+      if (key == "description") AssignString(value, f.description);
+      break;
+    case 'e':
+      if (key == "exposures_id") row.has_exposures_id = true;
+      break;
+    case 'f':
+      if (key == "fixed_versions") {
+        AssignStrings(value, f.fixed_versions);
+      } else if (key == "fixedVersions") {
+        row.has_camel_keys = true;
+      }
+      break;
+    case 'i':
+      if (key == "impacted_artifact") {
+        AssignString(value, row.impacted_artifact);
+      } else if (key == "impact_path") {
+        AssignStrings(value, row.impact_path);
+      } else if (key == "issue_id") {
+        AssignString(value, f.issue_id);
+      } else if (key == "impactedPackageName" || key == "issueId") {
+        row.has_camel_keys = true;
+      }
+      break;
+    case 'l':
+      if ((key == "license_key" || key == "license") && row.license_key.empty())
+        AssignString(value, row.license_key);
+      break;
+    case 'p':
+      if (key == "published") {
+        AssignString(value, f.published);
+      } else if (key == "path") {
+        if (f.locations.empty()) f.locations.emplace_back();
+        AssignString(value, f.locations[0].path);
+      } else if (key == "policy_names") {
+        AssignStrings(value, f.policies);
+      }
+      break;
+    case 'r':
+      if (key != "references") break;
+      if (value.type() == od::json_type::string) {
+        f.references.push_back(String(value));
+      } else {
+        AssignStrings(value, f.references);
+      }
+      break;
+    case 's':
+      if (key == "severity") {
+        row.has_severity = true;
+        f.severity = domain::ParseSeverity(StringView(value));
+      } else if (key == "summary") {
+        AssignString(value, f.summary);
+      } else if (key == "source_comp_id") {
+        row.has_b1_keys = true;
+      }
+      break;
+    case 't':
+      if (key == "type") AssignString(value, row.type);
+      break;
+    case 'v':
+      if (key == "vulnerable_component") AssignString(value, row.vulnerable_component);
+      break;
+    case 'w':
+      if (key == "watch_name") {
+        row.has_watch = true;
+        AssignString(value, f.watch);
+      }
+      break;
+    default:
+      break;
   }
+}
+
+// Ready for the next row; strings keep their capacity.
+void Clear(Row& row) {
+  row.f.Clear();
+  for (std::string* s : {&row.vulnerable_component, &row.component, &row.impacted_artifact,
+                         &row.artifact, &row.type, &row.license_key})
+    s->clear();
+  row.impact_path.clear();
+  row.has_severity = row.has_watch = row.has_category = row.has_exposures_id = false;
+  row.has_b1_keys = row.has_camel_keys = false;
 }
 
 RowKind KindOf(const Row& row) {
@@ -147,11 +196,12 @@ void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
 void ParseRows(od::array rows, Emitter& out) {
   std::size_t index = 0;
   std::optional<RowKind> report_kind;
+  Row row;  // reused: a sink that keeps no findings leaves its capacity for the next row
   for (auto element : rows) {
     auto path = [index] { return IndexPath("$.rows", index); };
     od::value value = element.value();
     if (value.type() != od::json_type::object) RefuseAt(kFormat, path(), "row is not an object");
-    Row row;
+    Clear(row);
     std::string_view current;
     try {
       for (od::field field : value.get_object()) {

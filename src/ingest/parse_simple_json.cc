@@ -45,7 +45,14 @@ std::vector<std::vector<std::string>> ReadImpactPaths(od::value value) {
   return paths;
 }
 
-void ReadRow(od::object object, const Section& section, const std::string& path, Emitter& out) {
+// JSON path of a row, built only for a message.
+struct RowPath {
+  std::string_view base;
+  std::size_t index;
+  std::string str() const { return IndexPath(base, index); }
+};
+
+void ReadRow(od::object object, const Section& section, const RowPath& row_path, Emitter& out) {
   domain::Finding f;
   f.kind = section.kind;
   f.violation_type = section.type;
@@ -58,7 +65,7 @@ void ReadRow(od::object object, const Section& section, const std::string& path,
       current = KeyOf(field);
       od::value value = field.value();
       if (current == "severity") {
-        f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        f.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "impactedPackageName") {
         has_name = true;
         package_name = String(value);
@@ -88,7 +95,7 @@ void ReadRow(od::object object, const Section& section, const std::string& path,
         f.license = String(value);
       } else if (current == "issue_id" || current == "source_comp_id" ||
                  current == "vulnerable_component") {
-        RefuseAt(kFormat, path,
+        RefuseAt(kFormat, row_path.str(),
                  fmt::format("snake_case key `{}` of another Xray format inside a "
                              "simple-json row (mixed formats)",
                              current));
@@ -96,9 +103,11 @@ void ReadRow(od::object object, const Section& section, const std::string& path,
     }
   } catch (const simdjson::simdjson_error& e) {
     if (e.error() != simdjson::INCORRECT_TYPE) throw;
-    RefuseAt(kFormat, fmt::format("{}.{}", path, current), "value has the wrong JSON type");
+    RefuseAt(kFormat, fmt::format("{}.{}", row_path.str(), current),
+             "value has the wrong JSON type");
   }
-  if (!has_name) RefuseAt(kFormat, path + ".impactedPackageName", "missing (required in SCA rows)");
+  if (!has_name)
+    RefuseAt(kFormat, row_path.str() + ".impactedPackageName", "missing (required in SCA rows)");
   f.component = domain::MakeComponent(package_type, package_name, package_version);
   f.locations.push_back(std::move(location));
   CollectCwes(f);
@@ -128,9 +137,10 @@ void ParseSimpleJson(od::document& doc, Emitter& out) {
     }
     std::size_t i = 0;
     for (auto element : value.get_array()) {
-      std::string path = IndexPath(base, i++);
+      RowPath path{base, i++};
       od::value row = element.value();
-      if (row.type() != od::json_type::object) RefuseAt(kFormat, path, "row is not an object");
+      if (row.type() != od::json_type::object)
+        RefuseAt(kFormat, path.str(), "row is not an object");
       ReadRow(row.get_object(), *section, path, out);
     }
   }

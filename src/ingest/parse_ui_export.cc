@@ -63,7 +63,7 @@ void ReadSecurityRow(od::object object, const std::string& path, Emitter& out) {
         f.issue_id = String(value);
       } else if (current == "severity") {
         has_severity = true;
-        f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        f.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "summary") {
         f.summary = String(value);
       } else if (current == "source_id") {
@@ -121,7 +121,7 @@ void ReadViolationRow(od::object object, const std::string& path, Emitter& out) 
                            : t == "operational_risk" ? domain::ViolationType::kOperationalRisk
                                                      : domain::ViolationType::kSecurity;
       } else if (current == "severity") {
-        f.severity = domain::ParseSeverity(std::string_view(value.get_string()));
+        f.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "summary") {
         f.summary = String(value);
       } else if (current == "comp_id") {

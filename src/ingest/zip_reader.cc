@@ -16,6 +16,12 @@ struct ArchiveCloser {
   void operator()(archive* a) const { archive_read_free(a); }
 };
 
+// libarchive's message for the last error; it has none for some corrupt archives.
+std::string ErrorText(archive* a) {
+  const char* text = archive_error_string(a);
+  return text != nullptr ? text : "unreadable archive data";
+}
+
 // Reads the current member into a padded buffer.
 core::Result<simdjson::padded_string> ReadMember(archive* a, archive_entry* entry,
                                                  const ParseOptions& options) {
@@ -28,7 +34,7 @@ core::Result<simdjson::padded_string> ReadMember(archive* a, archive_entry* entr
   char buffer[1 << 16];
   while (true) {
     la_ssize_t n = archive_read_data(a, buffer, sizeof(buffer));
-    if (n < 0) return core::Fail(ErrorCode::kDataLoss, archive_error_string(a));
+    if (n < 0) return core::Fail(ErrorCode::kDataLoss, ErrorText(a));
     if (n == 0) break;
     data.append(buffer, static_cast<std::size_t>(n));
     if (data.size() > options.max_bytes)
@@ -45,7 +51,7 @@ core::Status ParseZip(std::string_view bytes, FindingSink& sink, const ParseOpti
   archive_read_support_format_zip(a.get());
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
     return core::Fail(ErrorCode::kDataLoss,
-                      fmt::format("not a readable ZIP: {}", archive_error_string(a.get())));
+                      fmt::format("not a readable ZIP: {}", ErrorText(a.get())));
   report.format = Format::kZip;
   archive_entry* entry = nullptr;
   int status = ARCHIVE_OK;
@@ -77,8 +83,7 @@ core::Status ParseZip(std::string_view bytes, FindingSink& sink, const ParseOpti
     for (auto& w : part.warnings) report.warnings.push_back(name + ": " + w);
   }
   if (status != ARCHIVE_EOF)
-    return core::Fail(ErrorCode::kDataLoss,
-                      fmt::format("corrupt ZIP: {}", archive_error_string(a.get())));
+    return core::Fail(ErrorCode::kDataLoss, fmt::format("corrupt ZIP: {}", ErrorText(a.get())));
   if (report.member_formats.empty())
     return core::Fail(ErrorCode::kInvalidArgument,
                       "the ZIP holds no importable JSON member (expected *_Security_Export.json, "
