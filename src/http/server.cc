@@ -57,6 +57,12 @@ Server::Server(ApiContext& ctx)
     : ctx_(ctx),
       registry_(std::make_shared<prometheus::Registry>()),
       metrics_(std::make_unique<Metrics>(*registry_)) {
+  // httplib's default also sets SO_REUSEPORT, which would let a second server share a port that
+  // is in use; keep only SO_REUSEADDR so "address in use" is reported.
+  svr_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   svr_.set_keep_alive_timeout(2);
   svr_.set_read_timeout(10);
   InstallMiddleware();
