@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <thread>
@@ -73,6 +74,10 @@ int Serve(const ConfigFlags& flags) {
   if (auto creds = BootstrapAdmin(*store, clock)) PrintCredentials(*creds, url);
 
   // Signals are taken by one thread; every other thread (the server's pool) has them blocked.
+  // A parent (a shell's background job, a supervisor) may have left SIGINT ignored; an ignored
+  // signal is never delivered to sigwait.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "http/errors.h"
 #include "http/routes.h"
@@ -155,12 +156,24 @@ core::Result<int> Server::Bind(const std::string& host, int port) {
 }
 
 core::Status Server::Run() {
-  if (!svr_.listen_after_bind()) {
+  run_started_ = true;
+  if (stop_requested_) return core::Ok();
+  const bool listened = svr_.listen_after_bind();
+  run_finished_ = true;
+  if (!listened) {
     return core::Fail(core::ErrorCode::kInternal, "the HTTP listen loop failed");
   }
   return core::Ok();
 }
 
-void Server::Stop() { svr_.stop(); }
+void Server::Stop() {
+  stop_requested_ = true;
+  // A stop that arrives between Run()'s start and httplib entering its accept loop would be lost
+  // (httplib ignores stop() until then): wait the few instants until the loop runs.
+  while (run_started_ && !run_finished_ && !svr_.is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  svr_.stop();
+}
 
 }  // namespace bulwark::http

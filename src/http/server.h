@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,9 @@ class Server {
   httplib::Server svr_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Metrics> metrics_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> run_started_{false};
+  std::atomic<bool> run_finished_{false};
 };
 
 }  // namespace bulwark::http
