@@ -6,6 +6,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"Bulwark: application-security orchestration server"};
   app.require_subcommand(1);
+  bulwark::cli::RegisterServeCommand(app);
+  bulwark::cli::RegisterTokenCommand(app);
   bulwark::cli::RegisterVersionCommand(app);
   bulwark::cli::RegisterParseCommand(app);
   CLI11_PARSE(app, argc, argv);

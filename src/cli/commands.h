@@ -9,5 +9,7 @@ namespace bulwark::cli {
 
 void RegisterVersionCommand(CLI::App& app);
 void RegisterParseCommand(CLI::App& app);
+void RegisterServeCommand(CLI::App& app);
+void RegisterTokenCommand(CLI::App& app);
 
 }  // namespace bulwark::cli

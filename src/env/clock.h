@@ -24,7 +24,8 @@ class Clock {
 // A clock for tests: starts at a fixed instant; SleepFor and Advance move it forward at once.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(TimePoint start = TimePoint(std::chrono::seconds(1'767'225'600)))  // 2026-01-01
+  explicit FakeClock(
+      TimePoint start = TimePoint(std::chrono::seconds(1'767'225'600)))  // 2026-01-01
       : now_(start) {}
   TimePoint Now() const override {
     std::lock_guard lock(mu_);

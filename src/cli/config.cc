@@ -1,0 +1,191 @@
+#include "cli/config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cstdlib>
+
+namespace bulwark::cli {
+namespace {
+
+using core::ErrorCode;
+
+struct Setting {
+  const char* name;      // TOML key
+  const char* flag;      // command-line flag
+  const char* variable;  // environment variable
+};
+
+constexpr Setting kListen{"listen", "--listen", "BULWARK_LISTEN"};
+constexpr Setting kDataDir{"data_dir", "--data-dir", "BULWARK_DATA_DIR"};
+constexpr Setting kDatabase{"database", "--database", "BULWARK_DATABASE"};
+constexpr Setting kLogLevel{"log_level", "--log-level", "BULWARK_LOG_LEVEL"};
+
+// A value and where it came from, for error messages.
+struct Sourced {
+  std::string value;
+  std::string source;
+};
+
+class Resolver {
+ public:
+  Resolver(const ConfigFlags& flags, const EnvLookup& env) : flags_(flags), env_(env) {}
+
+  core::Status LoadFile() {
+    std::string path = flags_.config_file;
+    std::string source = "--config";
+    if (path.empty()) {
+      if (auto v = env_("BULWARK_CONFIG")) {
+        path = *v;
+        source = "BULWARK_CONFIG";
+      }
+    }
+    if (path.empty()) return core::Ok();
+    file_source_ = path;
+    try {
+      table_ = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      return core::Fail(ErrorCode::kInvalidArgument,
+                        fmt::format("configuration file {} (from {}): line {}, column {}: {}", path,
+                                    source, where.line, where.column, e.description()));
+    }
+    for (const auto& [key, value] : table_) {
+      const std::string k(key.str());
+      if (k != kListen.name && k != kDataDir.name && k != kDatabase.name && k != kLogLevel.name) {
+        return core::Fail(ErrorCode::kInvalidArgument,
+                          fmt::format("configuration file {}: unknown key '{}'; known keys: "
+                                      "listen, data_dir, database, log_level",
+                                      path, k));
+      }
+      if (!value.is_string()) {
+        return core::Fail(ErrorCode::kInvalidArgument,
+                          fmt::format("configuration file {}: key '{}' must be a string", path, k));
+      }
+    }
+    return core::Ok();
+  }
+
+  std::optional<Sourced> Get(const Setting& s, const std::string& flag_value) const {
+    if (!flag_value.empty()) return Sourced{flag_value, s.flag};
+    if (auto v = env_(s.variable); v && !v->empty()) return Sourced{*v, s.variable};
+    if (auto v = table_[s.name].value<std::string>()) {
+      return Sourced{*v, fmt::format("'{}' in {}", s.name, file_source_)};
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const ConfigFlags& flags_;
+  const EnvLookup& env_;
+  toml::table table_;
+  std::string file_source_;
+};
+
+core::Error Invalid(const Setting& s, const Sourced& v, std::string_view what) {
+  return core::Error{
+      ErrorCode::kInvalidArgument,
+      fmt::format("invalid {} '{}' (from {}): {}", s.name,
+                  s.name == kDatabase.name ? RedactUrl(v.value) : v.value, v.source, what)};
+}
+
+core::Status ParseListen(const Sourced& v, Config& config) {
+  const std::string& text = v.value;
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return std::unexpected(Invalid(kListen, v, "expected HOST:PORT, e.g. 127.0.0.1:8080"));
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port_text = text.substr(colon + 1);
+  int port = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port < 0 || port > 65535) {
+    return std::unexpected(
+        Invalid(kListen, v, "the port must be a number from 0 to 65535 (0 = any free port)"));
+  }
+  config.listen_host = host;
+  config.listen_port = port;
+  return core::Ok();
+}
+
+}  // namespace
+
+std::optional<std::string> ProcessEnv(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+void AddConfigFlags(CLI::App* cmd, ConfigFlags& flags) {
+  cmd->add_option("--config", flags.config_file, "TOML configuration file (env BULWARK_CONFIG)");
+  cmd->add_option("--listen", flags.listen,
+                  "HOST:PORT to listen on, port 0 = any free port (env BULWARK_LISTEN; default "
+                  "127.0.0.1:8080)");
+  cmd->add_option("--data-dir", flags.data_dir,
+                  "directory for the database and secret.key (env BULWARK_DATA_DIR; default "
+                  "./data)");
+  cmd->add_option("--database", flags.database,
+                  "database URL: sqlite:///path.db or postgresql://user@host:port/db (env "
+                  "BULWARK_DATABASE; default sqlite://<data-dir>/bulwark.db)");
+  cmd->add_option("--log-level", flags.log_level,
+                  "trace, debug, info, warn, error or off (env BULWARK_LOG_LEVEL; default info)");
+}
+
+core::Result<Config> ResolveConfig(const ConfigFlags& flags, const EnvLookup& env) {
+  Resolver r(flags, env);
+  if (auto loaded = r.LoadFile(); !loaded) return std::unexpected(loaded.error());
+  Config config;
+  if (auto v = r.Get(kListen, flags.listen)) {
+    if (auto s = ParseListen(*v, config); !s) return std::unexpected(s.error());
+  }
+  if (auto v = r.Get(kDataDir, flags.data_dir)) {
+    if (v->value.find('\0') != std::string::npos) {
+      return std::unexpected(Invalid(kDataDir, *v, "contains a NUL character"));
+    }
+    config.data_dir = v->value;
+  }
+  if (auto v = r.Get(kDatabase, flags.database)) {
+    const std::string& url = v->value;
+    const bool sqlite = url.starts_with("sqlite://");
+    if (!sqlite && !url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+      return std::unexpected(
+          Invalid(kDatabase, *v,
+                  "must start with sqlite:// (e.g. sqlite:///var/lib/bulwark/bulwark.db) or "
+                  "postgresql:// (e.g. postgresql://bulwark@db.example:5432/bulwark)"));
+    }
+    if (sqlite && url.size() == std::string_view("sqlite://").size()) {
+      return std::unexpected(Invalid(kDatabase, *v, "names no database file"));
+    }
+    config.database_url = url;
+  } else {
+    config.database_url = "sqlite://" + (config.data_dir / "bulwark.db").string();
+  }
+  if (auto v = r.Get(kLogLevel, flags.log_level)) {
+    static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(std::begin(kLevels), std::end(kLevels), v->value) == std::end(kLevels)) {
+      return std::unexpected(
+          Invalid(kLogLevel, *v, "expected one of trace, debug, info, warn, error, off"));
+    }
+    config.log_level = v->value;
+  }
+  if (auto key = env("BULWARK_SECRET_KEY"); key && !key->empty()) config.secret_key_hex = *key;
+  return config;
+}
+
+std::string RedactUrl(std::string_view url) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@');
+  if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme) {
+    return std::string(url);
+  }
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+}  // namespace bulwark::cli

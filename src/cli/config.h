@@ -1,0 +1,49 @@
+// Configuration shared by `serve` and `token`: each setting comes from its flag, else its
+// BULWARK_* environment variable, else the TOML file named by --config, else its default
+// (docs/configuration.md lists them). Every value is checked here, once; an error names the
+// setting, where the value came from and what is wrong.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace bulwark::cli {
+
+// The raw flag values of one command (empty = flag not given).
+struct ConfigFlags {
+  std::string config_file;
+  std::string listen;
+  std::string data_dir;
+  std::string database;
+  std::string log_level;
+};
+
+// Adds --config, --listen, --data-dir, --database and --log-level to `cmd`.
+void AddConfigFlags(CLI::App* cmd, ConfigFlags& flags);
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::filesystem::path data_dir = "./data";
+  std::string database_url;  // may hold a password: print it only through RedactUrl
+  std::string log_level = "info";
+  std::optional<std::string> secret_key_hex;  // BULWARK_SECRET_KEY when set
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+// The process environment.
+std::optional<std::string> ProcessEnv(const std::string& name);
+
+// Resolves and validates every setting (does not touch the file system beyond reading the TOML
+// file). kInvalidArgument with a message naming the setting.
+core::Result<Config> ResolveConfig(const ConfigFlags& flags, const EnvLookup& env = ProcessEnv);
+
+// `url` with any password replaced by "***".
+std::string RedactUrl(std::string_view url);
+
+}  // namespace bulwark::cli

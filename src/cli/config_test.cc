@@ -1,0 +1,99 @@
+#include "cli/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+
+namespace bulwark::cli {
+namespace {
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string WriteToml(const std::string& text) {
+  std::string path = ::testing::TempDir() + "bulwark-config-" + std::to_string(getpid()) + ".toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ResolveConfig, DefaultsWhenNothingIsGiven) {
+  auto c = ResolveConfig({}, FakeEnv({}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->listen_host, "127.0.0.1");
+  EXPECT_EQ(c->listen_port, 8080);
+  EXPECT_EQ(c->data_dir, "./data");
+  EXPECT_EQ(c->database_url, "sqlite://./data/bulwark.db");
+  EXPECT_EQ(c->log_level, "info");
+  EXPECT_FALSE(c->secret_key_hex);
+}
+
+TEST(ResolveConfig, FlagBeatsEnvironmentBeatsFile) {
+  std::string file =
+      WriteToml("listen = \"127.0.0.1:1111\"\ndata_dir = \"/from/file\"\nlog_level = \"debug\"\n");
+  ConfigFlags flags;
+  flags.config_file = file;
+  flags.listen = "127.0.0.1:3333";
+  auto c = ResolveConfig(flags, FakeEnv({{"BULWARK_LISTEN", "127.0.0.1:2222"},
+                                         {"BULWARK_DATA_DIR", "/from/env"},
+                                         {"BULWARK_SECRET_KEY", "k"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->listen_port, 3333);
+  EXPECT_EQ(c->data_dir, "/from/env");
+  EXPECT_EQ(c->database_url, "sqlite:///from/env/bulwark.db");
+  EXPECT_EQ(c->log_level, "debug");
+  EXPECT_EQ(c->secret_key_hex, "k");
+}
+
+TEST(ResolveConfig, BadListenNamesTheSettingAndTheSource) {
+  ConfigFlags flags;
+  flags.listen = "localhost";
+  auto c = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("listen 'localhost' (from --listen)"), std::string::npos)
+      << c.error().message;
+  flags.listen = "127.0.0.1:70000";
+  EXPECT_NE(ResolveConfig(flags, FakeEnv({})).error().message.find("0 to 65535"),
+            std::string::npos);
+  auto from_env = ResolveConfig({}, FakeEnv({{"BULWARK_LISTEN", "x:y"}}));
+  ASSERT_FALSE(from_env);
+  EXPECT_NE(from_env.error().message.find("BULWARK_LISTEN"), std::string::npos);
+}
+
+TEST(ResolveConfig, BadDatabaseUrlIsRefusedWithoutEchoingThePassword) {
+  ConfigFlags flags;
+  flags.database = "mysql://root:hunter2@db/x";
+  auto c = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("sqlite://"), std::string::npos);
+  EXPECT_EQ(c.error().message.find("hunter2"), std::string::npos) << c.error().message;
+}
+
+TEST(ResolveConfig, FileErrorsNameTheFileAndKey) {
+  ConfigFlags flags;
+  flags.config_file = WriteToml("listen = \"127.0.0.1:1\"\nlisten_port = \"9\"\n");
+  auto unknown = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("unknown key 'listen_port'"), std::string::npos);
+  flags.config_file = WriteToml("listen = [\n");
+  auto broken = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message.find("line"), std::string::npos) << broken.error().message;
+  flags.config_file = "/nonexistent/bulwark.toml";
+  EXPECT_FALSE(ResolveConfig(flags, FakeEnv({})));
+}
+
+TEST(RedactUrl, HidesOnlyThePassword) {
+  EXPECT_EQ(RedactUrl("postgresql://u:secret@h:5432/db"), "postgresql://u:***@h:5432/db");
+  EXPECT_EQ(RedactUrl("postgresql://u@h:5432/db"), "postgresql://u@h:5432/db");
+  EXPECT_EQ(RedactUrl("sqlite:///a/b.db"), "sqlite:///a/b.db");
+}
+
+}  // namespace
+}  // namespace bulwark::cli

@@ -1,0 +1,13 @@
+// The route groups of the REST API, one file each (see api_context.h).
+#pragma once
+
+#include <httplib.h>
+
+#include "http/api_context.h"
+
+namespace bulwark::http {
+
+// GET /api/v1/me: the calling token's name and role.
+void RegisterMeRoutes(httplib::Server& svr, ApiContext& ctx);
+
+}  // namespace bulwark::http

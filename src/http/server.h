@@ -1,0 +1,52 @@
+// Server: Bulwark's HTTP server (cpp-httplib). Every request gets an X-Request-Id, one log line
+// (method, path without query, status, duration, request id; never headers or bodies) and
+// Prometheus metrics. Serves /healthz, /readyz, /metrics and the route groups of routes.h.
+//
+// Lifecycle: Bind(), then Run() on one thread until Stop() is called from another (e.g. a
+// signal thread); Stop() stops accepting and Run() returns once in-flight requests finished.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "http/api_context.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace bulwark::http {
+
+class Server {
+ public:
+  explicit Server(ApiContext& ctx);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port (port 0 = a free port) and returns the bound port. kUnavailable naming the
+  // address when it is in use or not permitted.
+  core::Result<int> Bind(const std::string& host, int port);
+  // Serves until Stop(); kInternal if the listen loop fails.
+  core::Status Run();
+  // Thread-safe; idempotent.
+  void Stop();
+
+ private:
+  struct Metrics;
+  void InstallMiddleware();
+  void RegisterOperationalRoutes();
+
+  ApiContext& ctx_;
+  httplib::Server svr_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<Metrics> metrics_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> run_started_{false};
+  std::atomic<bool> run_finished_{false};
+};
+
+}  // namespace bulwark::http

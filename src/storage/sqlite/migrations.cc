@@ -1,0 +1,220 @@
+// Numbered migrations of the SQLite schema, compiled into the binary. Append, never edit.
+#include "storage/sqlite/migrations.h"
+
+namespace bulwark::storage::sqlite {
+namespace {
+
+constexpr std::string_view kV1 = R"sql(
+-- Bulwark schema, version 1. Times are Unix milliseconds UTC (BIGINT). Lists are one item per
+-- line. Secrets are stored hashed (api_tokens.secret_hash) or sealed (sealed_* columns).
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role INTEGER NOT NULL CHECK (role BETWEEN 0 AND 2),
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  secret_hash TEXT NOT NULL UNIQUE,
+  role INTEGER NOT NULL CHECK (role BETWEEN 0 AND 2),
+  user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT,
+  last_used_at BIGINT,
+  revoked_at BIGINT
+);
+CREATE TABLE integrations (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL UNIQUE,
+  active INTEGER NOT NULL DEFAULT FALSE,
+  api_enabled INTEGER NOT NULL DEFAULT FALSE,
+  url TEXT NOT NULL DEFAULT '',
+  insecure INTEGER NOT NULL DEFAULT FALSE,
+  sealed_access_token TEXT NOT NULL DEFAULT '',
+  last_test_result TEXT NOT NULL DEFAULT '',
+  last_tested_at BIGINT,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  default_branch TEXT NOT NULL DEFAULT 'main',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE scanner_configs (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  tool TEXT NOT NULL,
+  environment TEXT NOT NULL DEFAULT '',
+  repository_key TEXT NOT NULL DEFAULT '',
+  branch TEXT NOT NULL DEFAULT '',
+  include_patterns TEXT NOT NULL DEFAULT '',
+  exclude_patterns TEXT NOT NULL DEFAULT '',
+  meta_data TEXT NOT NULL DEFAULT '',
+  scan_tag TEXT NOT NULL DEFAULT '',
+  schedule_enabled INTEGER NOT NULL DEFAULT FALSE,
+  schedule_recurrence TEXT NOT NULL DEFAULT '',
+  schedule_interval INTEGER NOT NULL DEFAULT 1,
+  schedule_days TEXT NOT NULL DEFAULT '',
+  webhook_url TEXT NOT NULL DEFAULT '',
+  sealed_webhook_secret TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  UNIQUE (project_id, tool, branch)
+);
+CREATE TABLE scans (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  scanner_config_id BIGINT REFERENCES scanner_configs(id) ON DELETE SET NULL,
+  tool TEXT NOT NULL,
+  method TEXT NOT NULL CHECK (method IN ('kdt', 'import', 'ui-import', 'bind', 'scheduled')),
+  branch TEXT NOT NULL DEFAULT '',
+  environment TEXT NOT NULL DEFAULT '',
+  meta_data TEXT NOT NULL DEFAULT '',
+  scan_tag TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'waiting',
+  progress INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  source_file_name TEXT NOT NULL DEFAULT '',
+  source_sha256 TEXT NOT NULL DEFAULT '',
+  xray_report_id TEXT NOT NULL DEFAULT '',
+  summary_critical INTEGER NOT NULL DEFAULT 0,
+  summary_high INTEGER NOT NULL DEFAULT 0,
+  summary_medium INTEGER NOT NULL DEFAULT 0,
+  summary_low INTEGER NOT NULL DEFAULT 0,
+  summary_info INTEGER NOT NULL DEFAULT 0,
+  risk_score DOUBLE PRECISION NOT NULL DEFAULT 0,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT
+);
+CREATE INDEX scans_project_state ON scans (project_id, state);
+CREATE INDEX scans_state_lease ON scans (state, lease_expires_at);
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  branch TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  vulnerability_key TEXT NOT NULL,
+  component_key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  violation_type TEXT NOT NULL DEFAULT '',
+  severity INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 4),
+  issue_id TEXT NOT NULL DEFAULT '',
+  component_type TEXT NOT NULL DEFAULT '',
+  component_name TEXT NOT NULL DEFAULT '',
+  component_version TEXT NOT NULL DEFAULT '',
+  component_id TEXT NOT NULL DEFAULT '',
+  cwes TEXT NOT NULL DEFAULT '',
+  fixed_versions TEXT NOT NULL DEFAULT '',
+  applicability TEXT NOT NULL DEFAULT '',
+  reference_urls TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  published TEXT NOT NULL DEFAULT '',
+  license TEXT NOT NULL DEFAULT '',
+  watch TEXT NOT NULL DEFAULT '',
+  policies TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'fixed')),
+  first_seen_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  fixed_at BIGINT,
+  first_scan_id BIGINT REFERENCES scans(id) ON DELETE SET NULL,
+  last_scan_id BIGINT REFERENCES scans(id) ON DELETE SET NULL,
+  UNIQUE (project_id, branch, tool, fingerprint)
+);
+CREATE INDEX findings_open ON findings (project_id, branch, tool, status);
+CREATE TABLE finding_cves (
+  id INTEGER PRIMARY KEY,
+  finding_id BIGINT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  cve_id TEXT NOT NULL DEFAULT '',
+  cvss_v2_score DOUBLE PRECISION,
+  cvss_v2_vector TEXT NOT NULL DEFAULT '',
+  cvss_v3_score DOUBLE PRECISION,
+  cvss_v3_vector TEXT NOT NULL DEFAULT '',
+  cvss_v4_score DOUBLE PRECISION,
+  cvss_v4_vector TEXT NOT NULL DEFAULT '',
+  cwes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX finding_cves_finding ON finding_cves (finding_id);
+CREATE TABLE finding_locations (
+  id INTEGER PRIMARY KEY,
+  finding_id BIGINT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  artifact TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL DEFAULT '',
+  impact_paths TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX finding_locations_finding ON finding_locations (finding_id);
+CREATE TABLE finding_history (
+  id INTEGER PRIMARY KEY,
+  finding_id BIGINT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  scan_id BIGINT REFERENCES scans(id) ON DELETE SET NULL,
+  event TEXT NOT NULL CHECK (event IN ('new', 'seen', 'fixed', 'reopened', 'triaged')),
+  detail TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL
+);
+CREATE INDEX finding_history_finding ON finding_history (finding_id);
+CREATE TABLE triage_decisions (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  vulnerability_key TEXT NOT NULL,
+  component_name TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'false_positive', 'risk_accepted', 'not_affected')),
+  reason TEXT NOT NULL DEFAULT '',
+  accepted_until BIGINT,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided_at BIGINT NOT NULL,
+  UNIQUE (project_id, vulnerability_key, component_name)
+);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  aggregate_type TEXT NOT NULL DEFAULT '',
+  aggregate_id BIGINT,
+  payload TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  published_at BIGINT
+);
+CREATE INDEX events_unpublished ON events (published_at, id);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  scanner_config_id BIGINT REFERENCES scanner_configs(id) ON DELETE SET NULL,
+  url TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT,
+  last_status INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL DEFAULT '',
+  target_id TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+)sql";
+
+}  // namespace
+
+const std::vector<sql::Migration>& Migrations() {
+  static const std::vector<sql::Migration> migrations = {
+      {1, "initial schema", kV1},
+  };
+  return migrations;
+}
+
+}  // namespace bulwark::storage::sqlite

@@ -1,0 +1,128 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <cstring>
+
+#include "storage/sql/sql_store.h"
+#include "storage/sqlite/migrations.h"
+
+namespace bulwark::storage::sqlite {
+namespace {
+
+using core::ErrorCode;
+
+core::Error ToError(sqlite3* db, int rc, std::string_view context) {
+  const int extended = sqlite3_extended_errcode(db);
+  std::string message = fmt::format("sqlite: {}: {}", context, sqlite3_errmsg(db));
+  ErrorCode code = ErrorCode::kInternal;
+  if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    code = ErrorCode::kConflict;
+  } else if (extended == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    code = ErrorCode::kInvalidArgument;
+  } else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ||
+             (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR) {
+    code = ErrorCode::kUnavailable;
+  } else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT) {
+    code = ErrorCode::kDataLoss;
+  }
+  return core::Error{code, std::move(message)};
+}
+
+// PostgreSQL's strpos(haystack, needle), so the shared SQL can use one spelling.
+void StrPos(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* hay = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const auto* needle = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  if (!hay || !needle) return sqlite3_result_null(ctx);
+  const char* found = std::strstr(hay, needle);
+  sqlite3_result_int64(ctx, found ? (found - hay) + 1 : 0);
+}
+
+class SqliteSession final : public sql::TxSession {
+ public:
+  explicit SqliteSession(sqlite3* db) : db_(db) {}
+  ~SqliteSession() override { sqlite3_close_v2(db_); }
+
+  core::Result<sql::Rows> Query(std::string_view statement,
+                                const std::vector<sql::Value>& params) override {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, statement.data(), static_cast<int>(statement.size()), &stmt,
+                                nullptr);
+    if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "prepare"));
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, sqlite3_finalize);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = sqlite3_bind_parameter_index(stmt, fmt::format("${}", i + 1).c_str());
+      if (index == 0) continue;  // parameter not used by this statement
+      rc = params[i] ? sqlite3_bind_text(stmt, index, params[i]->data(),
+                                         static_cast<int>(params[i]->size()), SQLITE_TRANSIENT)
+                     : sqlite3_bind_null(stmt, index);
+      if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "bind"));
+    }
+    sql::Rows rows;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      sql::Row row;
+      const int n = sqlite3_column_count(stmt);
+      for (int c = 0; c < n; ++c) {
+        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+          row.emplace_back();
+        } else {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+          row.emplace_back(std::string(text, sqlite3_column_bytes(stmt, c)));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) return std::unexpected(ToError(db_, rc, "step"));
+    return rows;
+  }
+
+  core::Status Script(std::string_view script) override {
+    std::string text(script);
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "exec"));
+    return core::Ok();
+  }
+  core::Status Begin() override { return Script("BEGIN IMMEDIATE"); }
+  core::Status Commit() override { return Script("COMMIT"); }
+  void Rollback() override {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return core::Fail(ErrorCode::kUnavailable,
+                      fmt::format("sqlite: cannot open {}: {}", path, message));
+  }
+  auto session = std::make_unique<SqliteSession>(db);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_create_function(db, "strpos", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, StrPos,
+                          nullptr, nullptr);
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
+    if (auto s = session->Query(pragma, {}); !s) {
+      return std::unexpected(s.error().Wrap(fmt::format("opening {}", path)));
+    }
+  }
+  auto store =
+      std::make_unique<sql::SqlStore>(std::move(session), "sqlite", Migrations().back().version);
+  if (auto migrated = store->Migrate(Migrations()); !migrated) {
+    return std::unexpected(migrated.error().Wrap(fmt::format("database {}", path)));
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace bulwark::storage::sqlite

@@ -1,0 +1,243 @@
+// Storage port: Bulwark's persistent state in domain terms. The server, the CLI and the jobs talk
+// to a Store; the SQLite and PostgreSQL backends (storage/sqlite, storage/postgres) implement it
+// and one contract test suite (store_contract_test.cc) runs the same cases on both.
+//
+// Contract shared by every repository:
+// - Errors: kNotFound when the named row does not exist; kConflict when a unique rule is violated
+//   (the message names the field); kInvalidArgument for a reference to a missing parent row;
+//   kUnavailable when the database cannot be reached (retrying later may succeed); kInternal for
+//   anything else. A failed call changes nothing.
+// - Times are UTC, stored with millisecond precision.
+// - List() returns rows ordered by id ascending, at most `page.limit` of them, and a cursor that
+//   is empty on the last page; pass it back in `page.cursor` to read the next page. Cursors are
+//   opaque strings.
+// - Secrets never reach storage in clear: tokens arrive hashed, integration access tokens and
+//   webhook secrets arrive sealed (env/crypto.h).
+//
+// Thread safety: a Store and the repositories it hands out may be used from many threads.
+// Adding an aggregate (scans, findings, ...) = a new repository interface here, an accessor on
+// Repositories, and its SQL in storage/sql.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace bulwark::storage {
+
+using Time = std::chrono::system_clock::time_point;
+
+enum class Role { kViewer = 0, kMember = 1, kAdmin = 2 };  // ordered: higher grants more
+
+std::string_view RoleName(Role role);
+// Parses "admin", "member" or "viewer".
+core::Result<Role> ParseRole(std::string_view text);
+
+struct PageRequest {
+  int limit = 50;      // 1..1000
+  std::string cursor;  // empty = first page
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_cursor;  // empty when there is no further page
+};
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;       // unique
+  std::string password_hash;  // crypto_pwhash_str output
+  Role role = Role::kViewer;
+  Time created_at{};
+};
+
+struct UserFilter {
+  std::optional<Role> role;
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  // Inserts `user` (id and created_at are assigned) and returns the stored row.
+  virtual core::Result<User> Create(const User& user) = 0;
+  virtual core::Result<User> Get(std::int64_t id) = 0;
+  virtual core::Result<User> GetByUsername(std::string_view username) = 0;
+  // Replaces username, password hash and role of the row with user.id.
+  virtual core::Status Update(const User& user) = 0;
+  virtual core::Status Delete(std::int64_t id) = 0;
+  virtual core::Result<Page<User>> List(const UserFilter& filter, const PageRequest& page) = 0;
+  virtual core::Result<std::int64_t> Count() = 0;
+};
+
+struct ApiToken {
+  std::int64_t id = 0;
+  std::string name;         // unique
+  std::string secret_hash;  // env::HashToken of the secret; unique
+  Role role = Role::kViewer;
+  std::optional<std::int64_t> user_id;  // the user it acts for, if any
+  Time created_at{};
+  std::optional<Time> expires_at;
+  std::optional<Time> last_used_at;
+  std::optional<Time> revoked_at;  // set once revoked; a revoked token never authenticates
+};
+
+struct TokenFilter {
+  bool include_revoked = true;
+  std::optional<Role> role;
+};
+
+class TokenRepository {
+ public:
+  virtual ~TokenRepository() = default;
+  // Inserts `token` (id assigned; created_at kept as given so callers use their Clock).
+  virtual core::Result<ApiToken> Create(const ApiToken& token) = 0;
+  virtual core::Result<ApiToken> Get(std::int64_t id) = 0;
+  virtual core::Result<ApiToken> GetByName(std::string_view name) = 0;
+  virtual core::Result<ApiToken> GetBySecretHash(std::string_view secret_hash) = 0;
+  virtual core::Status TouchLastUsed(std::int64_t id, Time when) = 0;
+  // kNotFound if absent; revoking twice keeps the first revocation time.
+  virtual core::Status Revoke(std::int64_t id, Time when) = 0;
+  virtual core::Status Delete(std::int64_t id) = 0;
+  virtual core::Result<Page<ApiToken>> List(const TokenFilter& filter, const PageRequest& page) = 0;
+};
+
+struct Integration {
+  std::int64_t id = 0;
+  std::string kind;  // unique scanner kind, e.g. "jfrogxraysca"
+  bool active = false;
+  bool api_enabled = false;
+  std::string url;
+  bool insecure = false;
+  std::string sealed_access_token;  // env::Seal output; empty when none
+  std::string last_test_result;     // human text of the last connection test, "" if never
+  std::optional<Time> last_tested_at;
+  Time updated_at{};
+};
+
+struct IntegrationFilter {
+  std::optional<bool> active;
+};
+
+class IntegrationRepository {
+ public:
+  virtual ~IntegrationRepository() = default;
+  virtual core::Result<Integration> Create(const Integration& integration) = 0;
+  virtual core::Result<Integration> Get(std::int64_t id) = 0;
+  virtual core::Result<Integration> GetByKind(std::string_view kind) = 0;
+  virtual core::Status Update(const Integration& integration) = 0;
+  virtual core::Status Delete(std::int64_t id) = 0;
+  virtual core::Result<Page<Integration>> List(const IntegrationFilter& filter,
+                                               const PageRequest& page) = 0;
+};
+
+struct Project {
+  std::int64_t id = 0;
+  std::string name;  // unique
+  std::string description;
+  std::string default_branch = "main";
+  Time created_at{};
+};
+
+struct ProjectFilter {
+  std::string name_contains;  // case-sensitive substring; empty = all
+};
+
+class ProjectRepository {
+ public:
+  virtual ~ProjectRepository() = default;
+  virtual core::Result<Project> Create(const Project& project) = 0;
+  virtual core::Result<Project> Get(std::int64_t id) = 0;
+  virtual core::Result<Project> GetByName(std::string_view name) = 0;
+  virtual core::Status Update(const Project& project) = 0;
+  // Deleting a project deletes its scanner configurations.
+  virtual core::Status Delete(std::int64_t id) = 0;
+  virtual core::Result<Page<Project>> List(const ProjectFilter& filter,
+                                           const PageRequest& page) = 0;
+};
+
+struct Schedule {
+  bool enabled = false;
+  std::string recurrence;  // "hourly", "daily", "weekly", "monthly" or ""
+  int interval = 1;
+  std::vector<std::string> days;  // e.g. {"mon", "thu"}
+};
+
+struct ScannerConfig {
+  std::int64_t id = 0;
+  std::int64_t project_id = 0;
+  std::string tool;  // e.g. "jfrogxraysca"
+  std::string environment;
+  std::string repository_key;
+  std::string branch;  // unique per (project, tool, branch)
+  std::vector<std::string> include_patterns;
+  std::vector<std::string> exclude_patterns;
+  std::string meta_data;
+  std::string scan_tag;
+  Schedule schedule;
+  std::string webhook_url;
+  std::string sealed_webhook_secret;  // env::Seal output; empty when none
+  Time created_at{};
+};
+
+struct ScannerConfigFilter {
+  std::optional<std::int64_t> project_id;
+  std::string tool;  // empty = any
+};
+
+class ScannerConfigRepository {
+ public:
+  virtual ~ScannerConfigRepository() = default;
+  // kInvalidArgument when project_id names no project.
+  virtual core::Result<ScannerConfig> Create(const ScannerConfig& config) = 0;
+  virtual core::Result<ScannerConfig> Get(std::int64_t id) = 0;
+  virtual core::Status Update(const ScannerConfig& config) = 0;
+  virtual core::Status Delete(std::int64_t id) = 0;
+  virtual core::Result<Page<ScannerConfig>> List(const ScannerConfigFilter& filter,
+                                                 const PageRequest& page) = 0;
+};
+
+// The per-aggregate repositories. Outside a transaction each call commits on its own; inside
+// Store::WithTransaction all calls share the transaction.
+class Repositories {
+ public:
+  virtual ~Repositories() = default;
+  virtual UserRepository& Users() = 0;
+  virtual TokenRepository& Tokens() = 0;
+  virtual IntegrationRepository& Integrations() = 0;
+  virtual ProjectRepository& Projects() = 0;
+  virtual ScannerConfigRepository& ScannerConfigs() = 0;
+};
+
+struct SchemaStatus {
+  int applied_version = 0;  // highest migration recorded in the database
+  int binary_version = 0;   // highest migration this binary knows
+};
+
+class Store : public Repositories {
+ public:
+  // Runs `fn` in one transaction: commits when it returns success, rolls back (leaving nothing)
+  // when it returns an error or throws. Returns fn's error, or the commit's. Do not use the
+  // Store's own accessors inside fn; use the Repositories passed in.
+  virtual core::Status WithTransaction(const std::function<core::Status(Repositories&)>& fn) = 0;
+  // Checks the database answers and its schema is the binary's (for /readyz).
+  virtual core::Result<SchemaStatus> CheckReady() = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string_view Backend() const = 0;
+};
+
+// Opens the database named by `url` and applies pending migrations in one transaction.
+// `sqlite:///abs/file.db`, `sqlite://relative/file.db`, `postgresql://user@host:port/db` (any
+// libpq URI, `postgres://` too). kInvalidArgument for a malformed URL, kUnavailable when the
+// database is unreachable, kConflict when the database schema is newer than this binary.
+// Defined in storage/open_store.cc (target bulwark_storage_backends).
+core::Result<std::unique_ptr<Store>> OpenStore(std::string_view url);
+
+}  // namespace bulwark::storage
