@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "storage/sql/sql_store.h"
@@ -51,12 +52,18 @@ class SqliteSession final : public sql::TxSession {
                                 nullptr);
     if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "prepare"));
     std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, sqlite3_finalize);
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = sqlite3_bind_parameter_index(stmt, fmt::format("${}", i + 1).c_str());
-      if (index == 0) continue;  // parameter not used by this statement
-      rc = params[i] ? sqlite3_bind_text(stmt, index, params[i]->data(),
-                                         static_cast<int>(params[i]->size()), SQLITE_TRANSIENT)
-                     : sqlite3_bind_null(stmt, index);
+    // Each "$N" the statement uses takes params[N-1]; one pass over the statement's parameters
+    // (looking each name up instead would be quadratic in multi-row statements).
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int index = 1; index <= count; ++index) {
+      const char* name = sqlite3_bind_parameter_name(stmt, index);
+      if (!name || name[0] != '$') continue;
+      const size_t n = std::strtoul(name + 1, nullptr, 10);
+      if (n == 0 || n > params.size()) continue;
+      const sql::Value& v = params[n - 1];
+      rc = v ? sqlite3_bind_text(stmt, index, v->data(), static_cast<int>(v->size()),
+                                 SQLITE_TRANSIENT)
+             : sqlite3_bind_null(stmt, index);
       if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "bind"));
     }
     sql::Rows rows;
