@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -47,20 +48,26 @@ class SqliteSession final : public sql::TxSession {
 
   core::Result<sql::Rows> Query(std::string_view statement,
                                 const std::vector<sql::Value>& params) override {
+    // "$N" becomes SQLite's "?N", bound by number: named parameters are looked up linearly
+    // while preparing, which is quadratic in the multi-row statements of the lifecycle.
+    std::string text;
+    text.reserve(statement.size());
+    bool quoted = false;
+    for (size_t i = 0; i < statement.size(); ++i) {
+      const char c = statement[i];
+      if (c == '\'') quoted = !quoted;
+      const bool placeholder = !quoted && c == '$' && i + 1 < statement.size() &&
+                               std::isdigit(static_cast<unsigned char>(statement[i + 1]));
+      text += placeholder ? '?' : c;
+    }
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, statement.data(), static_cast<int>(statement.size()), &stmt,
-                                nullptr);
+    int rc = sqlite3_prepare_v2(db_, text.data(), static_cast<int>(text.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "prepare"));
     std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, sqlite3_finalize);
-    // Each "$N" the statement uses takes params[N-1]; one pass over the statement's parameters
-    // (looking each name up instead would be quadratic in multi-row statements).
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int index = 1; index <= count; ++index) {
-      const char* name = sqlite3_bind_parameter_name(stmt, index);
-      if (!name || name[0] != '$') continue;
-      const size_t n = std::strtoul(name + 1, nullptr, 10);
-      if (n == 0 || n > params.size()) continue;
-      const sql::Value& v = params[n - 1];
+    const size_t count = static_cast<size_t>(sqlite3_bind_parameter_count(stmt));
+    for (size_t i = 0; i < params.size() && i < count; ++i) {
+      const sql::Value& v = params[i];
+      const int index = static_cast<int>(i + 1);
       rc = v ? sqlite3_bind_text(stmt, index, v->data(), static_cast<int>(v->size()),
                                  SQLITE_TRANSIENT)
              : sqlite3_bind_null(stmt, index);
