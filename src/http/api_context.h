@@ -4,6 +4,10 @@
 // auth.h's Authorized(ctx, min_role, handler).
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
 #include "env/clock.h"
 #include "storage/store.h"
 
@@ -12,6 +16,11 @@ namespace bulwark::http {
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
+  // Uploads are stored under data_dir/uploads; larger ones are refused with 413.
+  std::filesystem::path data_dir = {};
+  std::uint64_t max_upload_bytes = std::uint64_t{1} << 30;
+  // Tells the scan workers a scan was queued or canceled (empty = nobody to tell).
+  std::function<void()> wake_scan_workers = {};
 };
 
 }  // namespace bulwark::http

@@ -29,27 +29,17 @@
 #include <vector>
 
 #include "core/error.h"
+#include "storage/findings.h"
+#include "storage/page.h"
+#include "storage/scans.h"
 
 namespace bulwark::storage {
-
-using Time = std::chrono::system_clock::time_point;
 
 enum class Role { kViewer = 0, kMember = 1, kAdmin = 2 };  // ordered: higher grants more
 
 std::string_view RoleName(Role role);
 // Parses "admin", "member" or "viewer".
 core::Result<Role> ParseRole(std::string_view text);
-
-struct PageRequest {
-  int limit = 50;      // 1..1000
-  std::string cursor;  // empty = first page
-};
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::string next_cursor;  // empty when there is no further page
-};
 
 struct User {
   std::int64_t id = 0;
@@ -214,6 +204,9 @@ class Repositories {
   virtual IntegrationRepository& Integrations() = 0;
   virtual ProjectRepository& Projects() = 0;
   virtual ScannerConfigRepository& ScannerConfigs() = 0;
+  virtual ScanRepository& Scans() = 0;
+  virtual FindingRepository& Findings() = 0;
+  virtual EventRepository& Events() = 0;
 };
 
 struct SchemaStatus {
