@@ -61,10 +61,16 @@ int Serve(const ConfigFlags& flags) {
   Config config = LoadConfigOrExit(flags);
   SetUpLogging(config);
   PrepareDataDirOrExit(config);
-  LoadSecretKeyOrExit(config);
+  const env::SecretKey secret_key = LoadSecretKeyOrExit(config);
   auto store = OpenStoreOrExit(config);
   env::Clock& clock = env::Clock::System();
+  auto transport = env::MakeCurlTransport();
+  scanners::ScannerRegistry registry;
+  scanners::RegisterBuiltinScanners(registry);
   http::ApiContext ctx{*store, clock};
+  ctx.secret_key = &secret_key;
+  ctx.transport = transport.get();
+  ctx.scanners = &registry;
   auto server = std::make_unique<http::Server>(ctx);
   auto port = server->Bind(config.listen_host, config.listen_port);
   if (!port) ExitWithError(fmt::format("listen: {}", port.error().message));

@@ -10,4 +10,13 @@ namespace bulwark::http {
 // GET /api/v1/me: the calling token's name and role.
 void RegisterMeRoutes(httplib::Server& svr, ApiContext& ctx);
 
+// /api/v1/integrations[/{tool}[/test|/repositories]]: settings, connection test, repositories.
+void RegisterIntegrationRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/projects[/{id}]: projects with severity counts and risk score.
+void RegisterProjectRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/projects/{id}/scanners[/{sid}]: a project's scanner configurations.
+void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx);
+
 }  // namespace bulwark::http

@@ -69,6 +69,9 @@ Server::Server(ApiContext& ctx)
   InstallMiddleware();
   RegisterOperationalRoutes();
   RegisterMeRoutes(svr_, ctx_);
+  RegisterIntegrationRoutes(svr_, ctx_);
+  RegisterProjectRoutes(svr_, ctx_);
+  RegisterScannerRoutes(svr_, ctx_);
 }
 
 Server::~Server() { Stop(); }

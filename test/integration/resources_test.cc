@@ -1,0 +1,397 @@
+// The integration, project and scanner routes of the real `bulwark serve` binary on SQLite and
+// PostgreSQL, with the connection test and repository list going to a real fake-xray process.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <random>
+
+#include "test/fakes/fake_xray/fake_xray_process.h"
+#include "test/integration/process.h"
+
+namespace bulwark::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSecret = "good-token";
+
+std::string Unique() {
+  static std::atomic<int> counter{0};
+  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(std::random_device{}());
+}
+
+int ClosedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct Reply {
+  int status = 0;
+  json body;
+  std::string raw;
+};
+
+class ResourcesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("bulwark-res-" + Unique());
+    std::filesystem::create_directories(dir_);
+    config_ = {"--data-dir", (dir_ / "data").string()};
+    if (GetParam() == "postgresql") {
+      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
+      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
+      if (!base || !*base) {
+        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
+        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      }
+      admin_url_ = base;
+      schema_ = "res_" + Unique();
+      pqxx::connection conn(admin_url_);
+      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
+      const std::string db = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
+                             "options=-csearch_path%3D" + schema_;
+      config_.push_back("--database");
+      config_.push_back(db);
+    }
+    server_ = std::make_unique<Process>(Args({"serve", "--listen", "127.0.0.1:0"}),
+                                        std::map<std::string, std::string>{});
+    url_ = server_->WaitForLine("listening on ");
+    ASSERT_FALSE(url_.empty()) << server_->Stderr();
+    std::string out = server_->Stdout();
+    auto at = out.find("API token:  ");
+    ASSERT_NE(at, std::string::npos) << out;
+    admin_ = out.substr(at + 12, out.find('\n', at) - at - 12);
+    member_ = CreateToken("member-" + Unique(), "member");
+    viewer_ = CreateToken("viewer-" + Unique(), "viewer");
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->Signal(SIGTERM);
+      server_->Wait();
+      // The Xray access token never reaches a log line.
+      EXPECT_EQ(server_->Stderr().find(kSecret), std::string::npos);
+      EXPECT_EQ(server_->Stderr().find("sekrit-hook"), std::string::npos);
+    }
+    std::filesystem::remove_all(dir_);
+    if (!schema_.empty()) {
+      pqxx::connection conn(admin_url_);
+      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
+    }
+  }
+
+  std::vector<std::string> Args(std::vector<std::string> args) {
+    args.insert(args.end(), config_.begin(), config_.end());
+    return args;
+  }
+
+  std::string CreateToken(const std::string& name, const std::string& role) {
+    Output o = RunBulwark(Args({"token", "create", "--name", name, "--role", role}));
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    return o.out.substr(0, o.out.find('\n'));
+  }
+
+  Reply Call(const std::string& method, const std::string& path, const std::string& token,
+             const json& body = nullptr) {
+    httplib::Client client(url_);
+    client.set_connection_timeout(10);
+    client.set_read_timeout(60);
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    const std::string text = body.is_null() ? "" : body.dump();
+    auto send = [&]() -> httplib::Result {
+      if (method == "POST") return client.Post(path.c_str(), headers, text, "application/json");
+      if (method == "PUT") return client.Put(path.c_str(), headers, text, "application/json");
+      if (method == "PATCH") return client.Patch(path.c_str(), headers, text, "application/json");
+      if (method == "DELETE") return client.Delete(path.c_str(), headers);
+      return client.Get(path.c_str(), headers);
+    };
+    httplib::Result r = send();
+    Reply reply;
+    if (!r) {
+      ADD_FAILURE() << method << " " << path << ": no response";
+      return reply;
+    }
+    reply.status = r->status;
+    reply.raw = r->body;
+    reply.body = json::parse(r->body, nullptr, false);
+    // No answer ever carries the Xray token or a webhook secret.
+    EXPECT_EQ(r->body.find(kSecret), std::string::npos) << path << ": " << r->body;
+    EXPECT_EQ(r->body.find("sekrit-hook"), std::string::npos) << path << ": " << r->body;
+    return reply;
+  }
+
+  std::unique_ptr<fakes::FakeXrayProcess> StartFake() {
+    auto fake = fakes::FakeXrayProcess::Start(FAKE_XRAY_BINARY, {"--tls-port", "0"});
+    EXPECT_NE(fake, nullptr);
+    return fake;
+  }
+
+  Reply Configure(const json& settings) {
+    return Call("PUT", "/api/v1/integrations/jfrogxraysca", admin_, settings);
+  }
+
+  std::filesystem::path dir_;
+  std::vector<std::string> config_;
+  std::string admin_url_, schema_;
+  std::unique_ptr<Process> server_;
+  std::string url_, admin_, member_, viewer_;
+};
+
+TEST_P(ResourcesTest, IntegrationSettingsAreStoredNormalizedAndNeverShowTheToken) {
+  auto initial = Call("GET", "/api/v1/integrations/jfrogxraysca", viewer_);
+  ASSERT_EQ(initial.status, 200) << initial.raw;
+  EXPECT_EQ(initial.body["name"], "JFrog Xray SCA");
+  EXPECT_EQ(initial.body["type"], "sca");
+  EXPECT_EQ(initial.body["methods"], json({"kdt", "import", "ui-import", "bind"}));
+  EXPECT_EQ(initial.body["token_set"], false);
+  EXPECT_EQ(initial.body["active"], false);
+
+  auto saved = Configure({{"active", true},
+                          {"api_enabled", true},
+                          {"url", " https://acme.jfrog.io/artifactory/ui/ "},
+                          {"access_token", kSecret},
+                          {"insecure", true}});
+  ASSERT_EQ(saved.status, 200) << saved.raw;
+  EXPECT_EQ(saved.body["url"], "https://acme.jfrog.io");
+  EXPECT_EQ(saved.body["token_set"], true);
+  EXPECT_EQ(saved.body["insecure"], true);
+  EXPECT_FALSE(saved.body.contains("access_token"));
+
+  auto listed = Call("GET", "/api/v1/integrations", viewer_);
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.body["integrations"].size(), 1u);
+  EXPECT_EQ(listed.body["integrations"][0]["url"], "https://acme.jfrog.io");
+
+  // A change that leaves out the token keeps it.
+  auto kept = Configure({{"insecure", false}});
+  EXPECT_EQ(kept.body["token_set"], true);
+  EXPECT_EQ(kept.body["insecure"], false);
+}
+
+TEST_P(ResourcesTest, IntegrationInputErrorsNameTheField) {
+  auto ftp = Configure({{"api_enabled", true}, {"url", "ftp://x"}, {"access_token", "t"}});
+  EXPECT_EQ(ftp.status, 400);
+  EXPECT_NE(ftp.body.value("message", "").find("integration.url"), std::string::npos) << ftp.raw;
+  auto no_token = Configure({{"api_enabled", true}, {"url", "https://a.jfrog.io"}});
+  EXPECT_EQ(no_token.status, 400);
+  EXPECT_NE(no_token.body.value("message", "").find("integration.access_token: required"),
+            std::string::npos)
+      << no_token.raw;
+  auto wrong_type = Configure({{"active", "yes"}});
+  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_NE(wrong_type.body.value("message", "").find("integration.active"), std::string::npos);
+  // With the API disabled no connection fields are needed.
+  EXPECT_EQ(Configure({{"active", true}, {"api_enabled", false}}).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/integrations/nosuch", admin_).status, 404);
+}
+
+TEST_P(ResourcesTest, IntegrationChangesNeedAdmin) {
+  EXPECT_EQ(Call("GET", "/api/v1/integrations/jfrogxraysca", "").status, 401);
+  EXPECT_EQ(Call("PUT", "/api/v1/integrations/jfrogxraysca", member_, {{"active", true}}).status,
+            403);
+  EXPECT_EQ(Call("PUT", "/api/v1/integrations/jfrogxraysca", viewer_, {{"active", true}}).status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/integrations/jfrogxraysca/test", member_, json::object()).status,
+            403);
+  EXPECT_EQ(Call("GET", "/api/v1/integrations/jfrogxraysca/repositories", viewer_).status, 403);
+}
+
+TEST_P(ResourcesTest, TestConnectionGivesEveryDiagnosisFromTheRealFake) {
+  auto fake = StartFake();
+  ASSERT_NE(fake, nullptr);
+  const std::string test = "/api/v1/integrations/jfrogxraysca/test";
+  auto disabled = Call("POST", test, admin_, json::object());
+  EXPECT_EQ(disabled.body["code"], "api_disabled") << disabled.raw;
+
+  ASSERT_EQ(Configure({{"active", true},
+                       {"api_enabled", true},
+                       {"url", fake->http_url() + "/xray/"},
+                       {"access_token", kSecret}})
+                .status,
+            200);
+  auto ok = Call("POST", test, admin_, json::object());
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_EQ(ok.body["ok"], true);
+  EXPECT_EQ(ok.body["code"], "ok");
+  EXPECT_EQ(ok.body["xray_version"], "3.107.8");
+  auto shown = Call("GET", "/api/v1/integrations/jfrogxraysca", viewer_);
+  EXPECT_EQ(shown.body["last_test"]["code"], "ok") << shown.raw;
+
+  // Unsaved settings in the body are merged over the stored ones and not stored.
+  EXPECT_EQ(Call("POST", test, admin_, {{"access_token", "no-such-token"}}).body["code"],
+            "unauthorized");
+  EXPECT_EQ(Call("POST", test, admin_, {{"access_token", "read-token"}}).body["code"], "forbidden");
+  auto closed = "http://127.0.0.1:" + std::to_string(ClosedPort());
+  EXPECT_EQ(Call("POST", test, admin_, {{"url", closed}}).body["code"], "unreachable");
+  EXPECT_EQ(Call("POST", test, admin_, {{"url", fake->https_url()}}).body["code"], "tls");
+  EXPECT_EQ(
+      Call("POST", test, admin_, {{"url", fake->https_url()}, {"insecure", true}}).body["code"],
+      "ok");
+  EXPECT_EQ(Call("POST", test, admin_, json::object()).body["code"], "ok");
+
+  ASSERT_FALSE(
+      fake->Control("POST", "/__fake/config", R"({"xray_installed": false})").starts_with("error"));
+  EXPECT_EQ(Call("POST", test, admin_, json::object()).body["code"], "not_xray");
+  ASSERT_FALSE(fake->Control("POST", "/__fake/config", R"({"xray_installed": true,
+                                                          "suspended": true})")
+                   .starts_with("error"));
+  EXPECT_EQ(Call("POST", test, admin_, json::object()).body["code"], "suspended");
+  auto last = Call("GET", "/api/v1/integrations/jfrogxraysca", viewer_);
+  EXPECT_EQ(last.body["last_test"]["code"], "suspended");
+}
+
+TEST_P(ResourcesTest, InsecureIsHonouredOnlyForTheIntegration) {
+  auto fake = StartFake();
+  ASSERT_NE(fake, nullptr);
+  const std::string test = "/api/v1/integrations/jfrogxraysca/test";
+  ASSERT_EQ(Configure({{"api_enabled", true},
+                       {"url", fake->https_url()},
+                       {"access_token", kSecret},
+                       {"insecure", true}})
+                .status,
+            200);
+  EXPECT_EQ(Call("POST", test, admin_, json::object()).body["code"], "ok");
+  // The same server, the same transport: the next strict test is refused again.
+  EXPECT_EQ(Call("POST", test, admin_, {{"insecure", false}}).body["code"], "tls");
+  EXPECT_EQ(Call("POST", test, admin_, json::object()).body["code"], "ok");
+}
+
+TEST_P(ResourcesTest, RepositoriesComeLiveFromTheFakeAndFilter) {
+  auto fake = StartFake();
+  ASSERT_NE(fake, nullptr);
+  const std::string path = "/api/v1/integrations/jfrogxraysca/repositories";
+  EXPECT_EQ(Call("GET", path, member_).status, 400);  // API not enabled yet
+  ASSERT_EQ(Configure({{"active", true},
+                       {"api_enabled", true},
+                       {"url", fake->http_url()},
+                       {"access_token", kSecret}})
+                .status,
+            200);
+  auto all = Call("GET", path, member_);
+  ASSERT_EQ(all.status, 200) << all.raw;
+  ASSERT_EQ(all.body["repositories"].size(), 5u);
+  auto npm = Call("GET", path + "?q=NPM", member_);
+  ASSERT_EQ(npm.body["repositories"].size(), 2u);
+  EXPECT_EQ(npm.body["repositories"][0]["key"], "npm-local");
+  EXPECT_EQ(npm.body["repositories"][0]["indexed"], true);
+  EXPECT_EQ(npm.body["repositories"][1]["scannable"], false);
+  ASSERT_EQ(Configure({{"access_token", "bad"}}).status, 200);
+  auto refused = Call("GET", path, member_);
+  EXPECT_EQ(refused.status, 401) << refused.raw;
+}
+
+TEST_P(ResourcesTest, ProjectsLifecycleWithConflictsAndFieldErrors) {
+  auto created = Call("POST", "/api/v1/projects", member_,
+                      {{"name", "shop"}, {"description", "web shop"}, {"default_branch", "dev"}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  const std::string id = std::to_string(created.body["id"].get<long>());
+  EXPECT_EQ(created.body["default_branch"], "dev");
+  EXPECT_EQ(created.body["summary"]["critical"], 0);
+  EXPECT_EQ(created.body["risk_score"], 0);
+  EXPECT_EQ(Call("POST", "/api/v1/projects", member_, {{"name", "shop"}}).status, 409);
+  auto missing = Call("POST", "/api/v1/projects", member_, {{"description", "x"}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.body["message"], "project.name: required");
+  auto bad_json = Call("POST", "/api/v1/projects", member_, "[1]");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/projects", viewer_, {{"name", "v"}}).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/projects", "", {{"name", "v"}}).status, 401);
+
+  ASSERT_EQ(Call("POST", "/api/v1/projects", member_, {{"name", "api"}}).status, 201);
+  auto list = Call("GET", "/api/v1/projects?limit=1", viewer_);
+  ASSERT_EQ(list.status, 200) << list.raw;
+  EXPECT_EQ(list.body["total"], 2);
+  EXPECT_EQ(list.body["projects"].size(), 1u);
+  EXPECT_FALSE(list.body["next_cursor"].is_null());
+  EXPECT_EQ(Call("GET", "/api/v1/projects?limit=0", viewer_).status, 400);
+
+  auto patched = Call("PATCH", "/api/v1/projects/" + id, member_, {{"description", "shop v2"}});
+  EXPECT_EQ(patched.body["description"], "shop v2");
+  EXPECT_EQ(patched.body["name"], "shop");
+  EXPECT_EQ(Call("PATCH", "/api/v1/projects/" + id, member_, {{"name", "api"}}).status, 409);
+  EXPECT_EQ(Call("PATCH", "/api/v1/projects/" + id, viewer_, {{"name", "x"}}).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/projects/" + id, viewer_).body["description"], "shop v2");
+  EXPECT_EQ(Call("DELETE", "/api/v1/projects/" + id, viewer_).status, 403);
+  EXPECT_EQ(Call("DELETE", "/api/v1/projects/" + id, member_).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/projects/" + id, viewer_).status, 404);
+}
+
+TEST_P(ResourcesTest, ScannersAreCheckedFieldByFieldAndKeepSecretsSealed) {
+  auto project = Call("POST", "/api/v1/projects", member_, {{"name", "shop"}});
+  ASSERT_EQ(project.status, 201);
+  const std::string base =
+      "/api/v1/projects/" + std::to_string(project.body["id"].get<long>()) + "/scanners";
+  json input = {
+      {"tool", "jfrogxraysca"},
+      {"environment", "production"},
+      {"repository_key", "npm-local"},
+      {"branch", "main"},
+      {"include_patterns", {"**/*.tgz"}},
+      {"exclude_patterns", {"test/**"}},
+      {"meta_data", "team=web"},
+      {"scan_tag", "nightly"},
+      {"schedule", {{"enabled", true}, {"recurrence", "weekly"}, {"days", {"mon"}}}},
+      {"webhook", {{"url", "https://hooks.example.com/bulwark"}, {"secret", "sekrit-hook"}}}};
+  auto created = Call("POST", base, member_, input);
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_EQ(created.body["include_patterns"], json({"**/*.tgz"}));
+  EXPECT_EQ(created.body["webhook"]["secret_set"], true);
+  EXPECT_EQ(created.body["schedule"]["recurrence"], "weekly");
+  EXPECT_TRUE(created.body["schedule"]["next_run_at"].is_string()) << created.raw;
+  const std::string one = base + "/" + std::to_string(created.body["id"].get<long>());
+
+  auto expect_field = [&](json change, const std::string& message) {
+    json body = input;
+    body.update(change);
+    auto r = Call("POST", base, member_, body);
+    EXPECT_EQ(r.status, 400) << r.raw;
+    EXPECT_NE(r.body.value("message", "").find(message), std::string::npos) << r.raw;
+  };
+  expect_field({{"repository_key", ""}}, "scanner.repository_key: required");
+  expect_field({{"branch", nullptr}}, "scanner.branch: required");
+  expect_field({{"tool", "nessus"}}, "scanner.tool");
+  expect_field({{"environment", "prod"}}, "scanner.environment");
+  expect_field({{"include_patterns", "x"}}, "scanner.include_patterns");
+  expect_field({{"schedule", {{"enabled", true}, {"recurrence", "yearly"}}}}, "scanner.schedule");
+  expect_field({{"webhook", {{"url", "http://127.0.0.1/hook"}}}}, "scanner.webhook.url");
+  // Same tool and branch twice in one project.
+  EXPECT_EQ(Call("POST", base, member_, input).status, 409);
+  EXPECT_EQ(Call("POST", base, viewer_, input).status, 403);
+
+  auto list = Call("GET", base, viewer_);
+  ASSERT_EQ(list.body["scanners"].size(), 1u);
+  auto patched =
+      Call("PATCH", one, member_,
+           {{"branch", "release"}, {"webhook", nullptr}, {"schedule", {{"enabled", false}}}});
+  ASSERT_EQ(patched.status, 200) << patched.raw;
+  EXPECT_EQ(patched.body["branch"], "release");
+  EXPECT_TRUE(patched.body["webhook"].is_null());
+  EXPECT_TRUE(patched.body["schedule"]["next_run_at"].is_null());
+  EXPECT_EQ(Call("GET", one, viewer_).body["repository_key"], "npm-local");
+  EXPECT_EQ(Call("GET", "/api/v1/projects/999999/scanners", viewer_).status, 404);
+  EXPECT_EQ(Call("DELETE", one, viewer_).status, 403);
+  EXPECT_EQ(Call("DELETE", one, member_).status, 204);
+  EXPECT_EQ(Call("GET", one, viewer_).status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResourcesTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace bulwark::testing
