@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/request_json.h"
@@ -166,15 +167,21 @@ class AdapterCache {
       adapters_;
 };
 
-core::Status Save(ApiContext& ctx, storage::Integration& i) {
+core::Status Save(ApiContext& ctx, const Principal& who, const httplib::Response& res,
+                  storage::Integration& i) {
   i.updated_at = ctx.clock.Now();
-  if (i.id == 0) {
-    auto created = ctx.store.Integrations().Create(i);
-    if (!created) return std::unexpected(created.error());
-    i = *created;
-    return core::Ok();
-  }
-  return ctx.store.Integrations().Update(i);
+  return AuditedChange(ctx, who, res, "integration.update",
+                       [&](storage::Repositories& repos, storage::AuditEntry& e) -> core::Status {
+                         e.target_type = "integration";
+                         e.target_id = i.kind;
+                         e.detail = fmt::format("active={} api_enabled={} url={} insecure={}",
+                                                i.active, i.api_enabled, i.url, i.insecure);
+                         if (i.id != 0) return repos.Integrations().Update(i);
+                         auto created = repos.Integrations().Create(i);
+                         if (!created) return std::unexpected(created.error());
+                         i = *created;
+                         return core::Ok();
+                       });
 }
 
 void HandleTest(ApiContext& ctx, AdapterCache& cache, const httplib::Request& req,
@@ -275,7 +282,7 @@ void RegisterIntegrationRoutes(httplib::Server& svr, ApiContext& ctx) {
                 if (auto st = ApplyUpdate(ctx, *body, *stored); !st) {
                   return WriteError(res, st.error());
                 }
-                if (auto st = Save(ctx, *stored); !st) return WriteError(res, st.error());
+                if (auto st = Save(ctx, who, res, *stored); !st) return WriteError(res, st.error());
                 spdlog::info("integration_updated tool={} by={}", (*catalog)->tool, who.token_name);
                 WriteJson(res, 200, IntegrationJson(**catalog, *stored));
               }));

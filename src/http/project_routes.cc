@@ -4,6 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/project_summary.h"
@@ -75,15 +76,26 @@ void Answer(ApiContext& ctx, httplib::Response& res, int status, const storage::
   WriteJson(res, status, *body);
 }
 
-void HandleCreate(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void HandleCreate(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                  const Principal& who) {
   auto body = ParseJsonObject(req);
   if (!body) return WriteError(res, body.error());
   storage::Project p;
   if (auto st = ApplyProject(*body, true, p); !st) return WriteError(res, st.error());
   p.created_at = ctx.clock.Now();
-  auto created = ctx.store.Projects().Create(p);
-  if (!created) return WriteError(res, created.error());
-  Answer(ctx, res, 201, *created);
+  auto st =
+      AuditedChange(ctx, who, res, "project.create",
+                    [&](storage::Repositories& repos, storage::AuditEntry& e) -> core::Status {
+                      auto created = repos.Projects().Create(p);
+                      if (!created) return std::unexpected(created.error());
+                      p = *created;
+                      e.target_type = "project";
+                      e.target_id = std::to_string(p.id);
+                      e.detail = p.name;
+                      return core::Ok();
+                    });
+  if (!st) return WriteError(res, st.error());
+  Answer(ctx, res, 201, p);
 }
 
 core::Result<storage::PageRequest> PageFrom(const httplib::Request& req) {
@@ -135,13 +147,21 @@ core::Result<storage::Project> Lookup(ApiContext& ctx, const httplib::Request& r
   return ctx.store.Projects().Get(*id);
 }
 
-void HandlePatch(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void HandlePatch(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Principal& who) {
   auto p = Lookup(ctx, req);
   if (!p) return WriteError(res, p.error());
   auto body = ParseJsonObject(req);
   if (!body) return WriteError(res, body.error());
   if (auto st = ApplyProject(*body, false, *p); !st) return WriteError(res, st.error());
-  if (auto st = ctx.store.Projects().Update(*p); !st) return WriteError(res, st.error());
+  auto st = AuditedChange(ctx, who, res, "project.update",
+                          [&](storage::Repositories& repos, storage::AuditEntry& e) {
+                            e.target_type = "project";
+                            e.target_id = std::to_string(p->id);
+                            e.detail = p->name;
+                            return repos.Projects().Update(*p);
+                          });
+  if (!st) return WriteError(res, st.error());
   Answer(ctx, res, 200, *p);
 }
 
@@ -153,7 +173,7 @@ void RegisterProjectRoutes(httplib::Server& svr, ApiContext& ctx) {
   svr.Post("/api/v1/projects",
            Authorized(ctx, Role::kMember,
                       [&ctx](const httplib::Request& req, httplib::Response& res,
-                             const Principal&) { HandleCreate(ctx, req, res); }));
+                             const Principal& who) { HandleCreate(ctx, req, res, who); }));
   svr.Get("/api/v1/projects", Authorized(ctx, Role::kViewer,
                                          [&ctx](const httplib::Request& req, httplib::Response& res,
                                                 const Principal&) { HandleList(ctx, req, res); }));
@@ -166,16 +186,22 @@ void RegisterProjectRoutes(httplib::Server& svr, ApiContext& ctx) {
                      }));
   svr.Patch(one, Authorized(ctx, Role::kMember,
                             [&ctx](const httplib::Request& req, httplib::Response& res,
-                                   const Principal&) { HandlePatch(ctx, req, res); }));
-  svr.Delete(one, Authorized(ctx, Role::kMember,
-                             [&ctx](const httplib::Request& req, httplib::Response& res,
-                                    const Principal&) {
-                               auto id = PathId(req.matches[1], "project");
-                               if (!id) return WriteError(res, id.error());
-                               auto st = ctx.store.Projects().Delete(*id);
-                               if (!st) return WriteError(res, st.error());
-                               res.status = 204;
-                             }));
+                                   const Principal& who) { HandlePatch(ctx, req, res, who); }));
+  svr.Delete(
+      one, Authorized(
+               ctx, Role::kMember,
+               [&ctx](const httplib::Request& req, httplib::Response& res, const Principal& who) {
+                 auto id = PathId(req.matches[1], "project");
+                 if (!id) return WriteError(res, id.error());
+                 auto st = AuditedChange(ctx, who, res, "project.delete",
+                                         [&](storage::Repositories& repos, storage::AuditEntry& e) {
+                                           e.target_type = "project";
+                                           e.target_id = std::to_string(*id);
+                                           return repos.Projects().Delete(*id);
+                                         });
+                 if (!st) return WriteError(res, st.error());
+                 res.status = 204;
+               }));
 }
 
 }  // namespace bulwark::http

@@ -7,8 +7,11 @@
 
 namespace bulwark::http {
 
-// GET /api/v1/me: the calling token's name and role.
+// GET /api/v1/me (token or session), POST /api/v1/auth/login and /api/v1/auth/logout.
 void RegisterMeRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/users[/{id}] (admin) and /api/v1/tokens[/{id}].
+void RegisterUserRoutes(httplib::Server& svr, ApiContext& ctx);
 
 // /api/v1/integrations[/{tool}[/test|/repositories]]: settings, connection test, repositories.
 void RegisterIntegrationRoutes(httplib::Server& svr, ApiContext& ctx);

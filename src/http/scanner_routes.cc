@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/request_json.h"
@@ -199,7 +200,8 @@ core::Result<storage::ScannerConfig> Lookup(ApiContext& ctx, const httplib::Requ
   return c;
 }
 
-void HandleCreate(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void HandleCreate(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                  const Principal& who) {
   auto pid = PathId(req.matches[1], "project");
   if (!pid) return WriteError(res, pid.error());
   if (auto p = ctx.store.Projects().Get(*pid); !p) return WriteError(res, p.error());
@@ -209,9 +211,19 @@ void HandleCreate(ApiContext& ctx, const httplib::Request& req, httplib::Respons
   c.project_id = *pid;
   c.created_at = std::chrono::floor<std::chrono::seconds>(ctx.clock.Now());
   if (auto st = ApplyScanner(ctx, *body, true, c); !st) return WriteError(res, st.error());
-  auto created = ctx.store.ScannerConfigs().Create(c);
-  if (!created) return WriteError(res, created.error());
-  WriteJson(res, 201, ScannerJson(ctx, *created));
+  auto st =
+      AuditedChange(ctx, who, res, "scanner.create",
+                    [&](storage::Repositories& repos, storage::AuditEntry& e) -> core::Status {
+                      auto created = repos.ScannerConfigs().Create(c);
+                      if (!created) return std::unexpected(created.error());
+                      c = *created;
+                      e.target_type = "scanner";
+                      e.target_id = std::to_string(c.id);
+                      e.detail = fmt::format("project {} {} {}", c.project_id, c.tool, c.branch);
+                      return core::Ok();
+                    });
+  if (!st) return WriteError(res, st.error());
+  WriteJson(res, 201, ScannerJson(ctx, c));
 }
 
 void HandleList(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -229,13 +241,20 @@ void HandleList(ApiContext& ctx, const httplib::Request& req, httplib::Response&
   WriteJson(res, 200, {{"scanners", items}});
 }
 
-void HandlePatch(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void HandlePatch(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Principal& who) {
   auto c = Lookup(ctx, req);
   if (!c) return WriteError(res, c.error());
   auto body = ParseJsonObject(req);
   if (!body) return WriteError(res, body.error());
   if (auto st = ApplyScanner(ctx, *body, false, *c); !st) return WriteError(res, st.error());
-  if (auto st = ctx.store.ScannerConfigs().Update(*c); !st) return WriteError(res, st.error());
+  auto st = AuditedChange(ctx, who, res, "scanner.update",
+                          [&](storage::Repositories& repos, storage::AuditEntry& e) {
+                            e.target_type = "scanner";
+                            e.target_id = std::to_string(c->id);
+                            return repos.ScannerConfigs().Update(*c);
+                          });
+  if (!st) return WriteError(res, st.error());
   WriteJson(res, 200, ScannerJson(ctx, *c));
 }
 
@@ -247,7 +266,7 @@ void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx) {
   const std::string one = R"(/api/v1/projects/(\d+)/scanners/(\d+))";
   svr.Post(all, Authorized(ctx, Role::kMember,
                            [&ctx](const httplib::Request& req, httplib::Response& res,
-                                  const Principal&) { HandleCreate(ctx, req, res); }));
+                                  const Principal& who) { HandleCreate(ctx, req, res, who); }));
   svr.Get(all, Authorized(ctx, Role::kViewer,
                           [&ctx](const httplib::Request& req, httplib::Response& res,
                                  const Principal&) { HandleList(ctx, req, res); }));
@@ -260,16 +279,22 @@ void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx) {
                      }));
   svr.Patch(one, Authorized(ctx, Role::kMember,
                             [&ctx](const httplib::Request& req, httplib::Response& res,
-                                   const Principal&) { HandlePatch(ctx, req, res); }));
-  svr.Delete(one, Authorized(ctx, Role::kMember,
-                             [&ctx](const httplib::Request& req, httplib::Response& res,
-                                    const Principal&) {
-                               auto c = Lookup(ctx, req);
-                               if (!c) return WriteError(res, c.error());
-                               auto st = ctx.store.ScannerConfigs().Delete(c->id);
-                               if (!st) return WriteError(res, st.error());
-                               res.status = 204;
-                             }));
+                                   const Principal& who) { HandlePatch(ctx, req, res, who); }));
+  svr.Delete(
+      one, Authorized(
+               ctx, Role::kMember,
+               [&ctx](const httplib::Request& req, httplib::Response& res, const Principal& who) {
+                 auto c = Lookup(ctx, req);
+                 if (!c) return WriteError(res, c.error());
+                 auto st = AuditedChange(ctx, who, res, "scanner.delete",
+                                         [&](storage::Repositories& repos, storage::AuditEntry& e) {
+                                           e.target_type = "scanner";
+                                           e.target_id = std::to_string(c->id);
+                                           return repos.ScannerConfigs().Delete(c->id);
+                                         });
+                 if (!st) return WriteError(res, st.error());
+                 res.status = 204;
+               }));
 }
 
 }  // namespace bulwark::http

@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/routes.h"
 
@@ -72,6 +73,8 @@ Server::Server(ApiContext& ctx)
   RegisterIntegrationRoutes(svr_, ctx_);
   RegisterProjectRoutes(svr_, ctx_);
   RegisterScannerRoutes(svr_, ctx_);
+  RegisterUserRoutes(svr_, ctx_);
+  RegisterAuditRoutes(svr_, ctx_);
 }
 
 Server::~Server() { Stop(); }

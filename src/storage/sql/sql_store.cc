@@ -36,6 +36,8 @@ TokenRepository& SqlStore::Tokens() { return autocommit_repos_->Tokens(); }
 IntegrationRepository& SqlStore::Integrations() { return autocommit_repos_->Integrations(); }
 ProjectRepository& SqlStore::Projects() { return autocommit_repos_->Projects(); }
 ScannerConfigRepository& SqlStore::ScannerConfigs() { return autocommit_repos_->ScannerConfigs(); }
+LoginSessionRepository& SqlStore::LoginSessions() { return autocommit_repos_->LoginSessions(); }
+AuditRepository& SqlStore::Audit() { return autocommit_repos_->Audit(); }
 
 core::Status SqlStore::WithTransaction(const std::function<core::Status(Repositories&)>& fn) {
   std::lock_guard lock(mu_);

@@ -208,11 +208,25 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at);
 )sql";
 
+constexpr std::string_view kV2 = R"sql(
+-- Browser sign-in sessions: only the hash of the cookie value is kept.
+CREATE TABLE web_sessions (
+  id INTEGER PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_user ON web_sessions (user_id);
+CREATE INDEX audit_log_actor ON audit_log (actor, id);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& Migrations() {
   static const std::vector<sql::Migration> migrations = {
       {1, "initial schema", kV1},
+      {2, "browser sessions", kV2},
   };
   return migrations;
 }
