@@ -44,6 +44,7 @@ struct Reply {
   int status = 0;
   json body;
   std::string raw;
+  std::string cookie;  // Set-Cookie
 };
 
 class ResourcesTest : public ::testing::TestWithParam<std::string> {
@@ -107,12 +108,13 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
   }
 
   Reply Call(const std::string& method, const std::string& path, const std::string& token,
-             const json& body = nullptr) {
+             const json& body = nullptr, const httplib::Headers& extra = {}) {
     httplib::Client client(url_);
     client.set_connection_timeout(10);
     client.set_read_timeout(60);
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    headers.insert(extra.begin(), extra.end());
     const std::string text = body.is_null() ? "" : body.dump();
     auto send = [&]() -> httplib::Result {
       if (method == "POST") return client.Post(path.c_str(), headers, text, "application/json");
@@ -130,6 +132,7 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
     reply.status = r->status;
     reply.raw = r->body;
     reply.body = json::parse(r->body, nullptr, false);
+    reply.cookie = r->get_header_value("Set-Cookie");
     // No answer ever carries the Xray token or a webhook secret.
     EXPECT_EQ(r->body.find(kSecret), std::string::npos) << path << ": " << r->body;
     EXPECT_EQ(r->body.find("sekrit-hook"), std::string::npos) << path << ": " << r->body;
@@ -388,6 +391,175 @@ TEST_P(ResourcesTest, ScannersAreCheckedFieldByFieldAndKeepSecretsSealed) {
   EXPECT_EQ(Call("DELETE", one, viewer_).status, 403);
   EXPECT_EQ(Call("DELETE", one, member_).status, 204);
   EXPECT_EQ(Call("GET", one, viewer_).status, 404);
+}
+
+// A browser session: the cookie, and the CSRF token that changing requests must carry.
+struct Browser {
+  std::string cookie;  // "bulwark_session=..."
+  std::string csrf;
+  httplib::Headers Headers(bool with_csrf = true) const {
+    httplib::Headers h{{"Cookie", cookie}};
+    if (with_csrf) h.emplace("X-CSRF-Token", csrf);
+    return h;
+  }
+};
+
+TEST_P(ResourcesTest, BrowserSignInUsesAnHttpOnlyCookieAndCsrf) {
+  auto created = Call("POST", "/api/v1/users", admin_,
+                      {{"username", "alice"}, {"password", "correct horse"}, {"role", "member"}});
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_FALSE(created.body.contains("password_hash"));
+  EXPECT_EQ(
+      Call("POST", "/api/v1/users", admin_, {{"username", "alice"}, {"password", "another one"}})
+          .status,
+      409);
+  auto wrong = Call("POST", "/api/v1/auth/login", "", {{"username", "alice"}, {"password", "x"}});
+  EXPECT_EQ(wrong.status, 401);
+  auto login = Call("POST", "/api/v1/auth/login", "",
+                    {{"username", "alice"}, {"password", "correct horse"}});
+  ASSERT_EQ(login.status, 200) << login.raw;
+  EXPECT_EQ(login.body["user"]["username"], "alice");
+  EXPECT_EQ(login.body["user"]["role"], "member");
+  EXPECT_NE(login.cookie.find("HttpOnly"), std::string::npos) << login.cookie;
+  EXPECT_NE(login.cookie.find("SameSite=Strict"), std::string::npos) << login.cookie;
+  EXPECT_EQ(login.cookie.find("Secure"), std::string::npos) << "plain HTTP: " << login.cookie;
+  Browser b{login.cookie.substr(0, login.cookie.find(';')), login.body["csrf_token"]};
+  ASSERT_TRUE(b.cookie.starts_with("bulwark_session=")) << b.cookie;
+
+  auto me = Call("GET", "/api/v1/me", "", nullptr, b.Headers(false));
+  ASSERT_EQ(me.status, 200) << me.raw;
+  EXPECT_EQ(me.body["user"]["username"], "alice");
+  EXPECT_EQ(me.body["csrf_token"], b.csrf);
+  // Changing requests by cookie need the CSRF token; bearer tokens do not.
+  EXPECT_EQ(Call("POST", "/api/v1/projects", "", {{"name", "p1"}}, b.Headers(false)).status, 403);
+  auto bad = b.Headers(false);
+  bad.emplace("X-CSRF-Token", "0000");
+  EXPECT_EQ(Call("POST", "/api/v1/projects", "", {{"name", "p1"}}, bad).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/projects", "", {{"name", "p1"}}, b.Headers()).status, 201);
+  EXPECT_EQ(Call("POST", "/api/v1/projects", member_, {{"name", "p2"}}).status, 201);
+  // A member is not an admin.
+  EXPECT_EQ(Call("GET", "/api/v1/users", "", nullptr, b.Headers()).status, 403);
+
+  auto secure =
+      Call("POST", "/api/v1/auth/login", "", {{"username", "alice"}, {"password", "correct horse"}},
+           {{"X-Forwarded-Proto", "https"}});
+  EXPECT_NE(secure.cookie.find("; Secure"), std::string::npos) << secure.cookie;
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", "", json::object(), b.Headers()).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/me", "", nullptr, b.Headers()).status, 401);
+}
+
+TEST_P(ResourcesTest, SignInIsRateLimitedPerUserAndAddress) {
+  ASSERT_EQ(
+      Call("POST", "/api/v1/users", admin_, {{"username", "bob"}, {"password", "bob's password"}})
+          .status,
+      201);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(
+        Call("POST", "/api/v1/auth/login", "", {{"username", "bob"}, {"password", "no"}}).status,
+        401);
+  }
+  auto limited =
+      Call("POST", "/api/v1/auth/login", "", {{"username", "bob"}, {"password", "bob's password"}});
+  EXPECT_EQ(limited.status, 429) << limited.raw;
+  // Another user from the same address is not affected.
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/login", "", {{"username", "admin"}, {"password", "no"}}).status,
+      401);
+}
+
+TEST_P(ResourcesTest, UsersAreManagedByAdminsOnly) {
+  auto carol = Call("POST", "/api/v1/users", admin_,
+                    {{"username", "carol"}, {"password", "carol-pass"}, {"role", "viewer"}});
+  ASSERT_EQ(carol.status, 201);
+  const std::string one = "/api/v1/users/" + std::to_string(carol.body["id"].get<long>());
+  EXPECT_EQ(Call("POST", "/api/v1/users", admin_, {{"username", "d"}, {"password", "short"}})
+                .body.value("message", ""),
+            "user.password: at least 8 characters");
+  EXPECT_EQ(Call("POST", "/api/v1/users", admin_,
+                 {{"username", "d"}, {"password", "long enough"}, {"role", "root"}})
+                .status,
+            400);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/users", member_, {{"username", "d"}, {"password", "12345678"}}).status,
+      403);
+  EXPECT_EQ(Call("GET", "/api/v1/users", viewer_).status, 403);
+  auto users = Call("GET", "/api/v1/users", admin_);
+  EXPECT_EQ(users.body["users"].size(), 2u);
+  EXPECT_EQ(Call("PATCH", one, admin_, {{"role", "member"}}).body["role"], "member");
+  EXPECT_EQ(Call("PATCH", one, member_, {{"role", "admin"}}).status, 403);
+  // The first administrator is the last one: it cannot be demoted or deleted.
+  EXPECT_EQ(Call("PATCH", "/api/v1/users/1", admin_, {{"role", "viewer"}}).status, 409);
+  EXPECT_EQ(Call("DELETE", "/api/v1/users/1", admin_).status, 409);
+  EXPECT_EQ(Call("DELETE", one, admin_).status, 204);
+  EXPECT_EQ(Call("DELETE", one, admin_).status, 404);
+}
+
+TEST_P(ResourcesTest, TokensAreShownOnceAndRevocable) {
+  auto made = Call("POST", "/api/v1/tokens", admin_, {{"name", "ci"}, {"role", "member"}});
+  ASSERT_EQ(made.status, 201) << made.raw;
+  const std::string secret = made.body["token"];
+  EXPECT_TRUE(secret.starts_with("bwk_"));
+  EXPECT_EQ(Call("GET", "/api/v1/me", secret).body["role"], "member");
+  auto listed = Call("GET", "/api/v1/tokens", admin_);
+  EXPECT_EQ(listed.raw.find(secret), std::string::npos);
+  EXPECT_EQ(Call("POST", "/api/v1/tokens", admin_, {{"name", "ci"}}).status, 409);
+  EXPECT_EQ(Call("POST", "/api/v1/tokens", member_, {{"name", "up"}, {"role", "admin"}}).status,
+            400);
+  EXPECT_EQ(Call("POST", "/api/v1/tokens", admin_, {{"name", "old"}, {"expires_at", "2001-01-01"}})
+                .status,
+            400);
+  const std::string id = std::to_string(made.body["id"].get<long>());
+  // A token made by the CLI belongs to no user: a member cannot see or revoke the admin's.
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + id, member_).status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + id, admin_).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/me", secret).status, 401);
+}
+
+TEST_P(ResourcesTest, ChangesAreAuditedAndTheLogIsFilterable) {
+  auto p = Call("POST", "/api/v1/projects", member_, {{"name", "audited"}});
+  ASSERT_EQ(p.status, 201);
+  ASSERT_EQ(Configure({{"active", true}, {"api_enabled", false}}).status, 200);
+  // A refused change leaves no entry.
+  ASSERT_EQ(Call("POST", "/api/v1/projects", member_, {{"name", "audited"}}).status, 409);
+  EXPECT_EQ(Call("GET", "/api/v1/audit", member_).status, 403);
+  auto all = Call("GET", "/api/v1/audit", admin_);
+  ASSERT_EQ(all.status, 200) << all.raw;
+  auto creates = Call("GET", "/api/v1/audit?action=project.create", admin_);
+  ASSERT_EQ(creates.body["entries"].size(), 1u) << creates.raw;
+  const auto& e = creates.body["entries"][0];
+  EXPECT_TRUE(e["actor"].get<std::string>().starts_with("token:member-")) << e;
+  EXPECT_EQ(e["target_type"], "project");
+  EXPECT_EQ(e["target_id"], std::to_string(p.body["id"].get<long>()));
+  EXPECT_FALSE(e["request_id"].get<std::string>().empty());
+  auto page = Call("GET", "/api/v1/audit?limit=1", admin_);
+  ASSERT_EQ(page.body["entries"].size(), 1u);
+  ASSERT_TRUE(page.body["next_cursor"].is_string());
+  auto next = Call(
+      "GET", "/api/v1/audit?limit=1&cursor=" + page.body["next_cursor"].get<std::string>(), admin_);
+  EXPECT_EQ(next.body["entries"][0]["action"], "integration.update");
+  EXPECT_EQ(Call("GET", "/api/v1/audit?since=yesterday", admin_).status, 400);
+}
+
+TEST_P(ResourcesTest, UserCommandCreatesAndChangesPasswords) {
+  Output created = RunBulwark(Args({"user", "create", "--username", "dave", "--role", "admin"}));
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string password = created.out.substr(0, created.out.find('\n'));
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/login", "", {{"username", "dave"}, {"password", password}}).status,
+      200);
+  Output again = RunBulwark(Args({"user", "create", "--username", "dave"}));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+  Output changed = RunBulwark(Args({"user", "passwd", "dave"}));
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  const std::string fresh = changed.out.substr(0, changed.out.find('\n'));
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/login", "", {{"username", "dave"}, {"password", password}}).status,
+      401);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/auth/login", "", {{"username", "dave"}, {"password", fresh}}).status,
+      200);
+  EXPECT_EQ(RunBulwark(Args({"user", "passwd", "nobody"})).exit_code, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResourcesTest, ::testing::Values("sqlite", "postgresql"),
