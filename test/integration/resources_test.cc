@@ -562,6 +562,42 @@ TEST_P(ResourcesTest, UserCommandCreatesAndChangesPasswords) {
   EXPECT_EQ(RunBulwark(Args({"user", "passwd", "nobody"})).exit_code, 1);
 }
 
+TEST_P(ResourcesTest, ServesTheEmbeddedWebUiWithFallbackEtagsAndSecurityHeaders) {
+  httplib::Client client(url_);
+  auto index = client.Get("/");
+  ASSERT_TRUE(index);
+  ASSERT_EQ(index->status, 200);
+  EXPECT_NE(index->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(index->body.find("<html"), std::string::npos);
+  EXPECT_NE(index->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"),
+            std::string::npos);
+  EXPECT_EQ(index->get_header_value("X-Content-Type-Options"), "nosniff");
+  const std::string etag = index->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto again = client.Get("/", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body.empty());
+  // Unknown non-API paths fall back to the UI's index; API paths do not.
+  auto deep = client.Get("/projects/7/findings");
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(deep->status, 200);
+  EXPECT_EQ(deep->body, index->body);
+  auto api = client.Get("/api/v1/nothing-here");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 404);
+  EXPECT_EQ(json::parse(api->body)["code"], "not_found");
+  // A bundle file referenced by the index is served as itself.
+  auto at = index->body.find("/assets/");
+  ASSERT_NE(at, std::string::npos) << index->body;
+  const std::string asset = index->body.substr(at, index->body.find('"', at) - at);
+  auto file = client.Get(asset.c_str());
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->status, 200) << asset;
+  EXPECT_NE(file->body, index->body);
+  EXPECT_NE(file->get_header_value("Cache-Control").find("immutable"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ResourcesTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
