@@ -229,7 +229,7 @@ void CreateToken(ApiContext& ctx, const httplib::Request& req, httplib::Response
 void ListTokens(ApiContext& ctx, httplib::Response& res, const Principal& who) {
   json items = json::array();
   for (storage::PageRequest page{1000, ""};;) {
-    auto listed = ctx.store.Tokens().List({}, page);
+    auto listed = ctx.store.Tokens().List({.include_revoked = false, .role = std::nullopt}, page);
     if (!listed) return WriteError(res, listed.error());
     for (const auto& t : listed->items) {
       if (who.role == Role::kAdmin || (who.user_id && t.user_id == who.user_id)) {
