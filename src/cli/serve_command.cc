@@ -75,6 +75,9 @@ int Serve(const ConfigFlags& flags) {
   auto runner = std::make_unique<jobs::ScanRunner>(
       jobs::ScanRunnerDeps{*store, clock, registry, *transport, secret_key}, runner_options);
   http::ApiContext ctx{*store, clock};
+  ctx.secret_key = &secret_key;
+  ctx.transport = transport.get();
+  ctx.scanners = &registry;
   ctx.data_dir = config.data_dir;
   if (auto cap = ProcessEnv("BULWARK_MAX_UPLOAD_BYTES")) {
     ctx.max_upload_bytes = std::strtoull(cap->c_str(), nullptr, 10);

@@ -39,6 +39,8 @@ ScannerConfigRepository& SqlStore::ScannerConfigs() { return autocommit_repos_->
 ScanRepository& SqlStore::Scans() { return autocommit_repos_->Scans(); }
 FindingRepository& SqlStore::Findings() { return autocommit_repos_->Findings(); }
 EventRepository& SqlStore::Events() { return autocommit_repos_->Events(); }
+LoginSessionRepository& SqlStore::LoginSessions() { return autocommit_repos_->LoginSessions(); }
+AuditRepository& SqlStore::Audit() { return autocommit_repos_->Audit(); }
 
 core::Status SqlStore::WithTransaction(const std::function<core::Status(Repositories&)>& fn) {
   std::lock_guard lock(mu_);

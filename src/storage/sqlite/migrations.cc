@@ -318,6 +318,21 @@ CREATE TABLE triage (
   decided_at BIGINT NOT NULL,
   UNIQUE (project_id, vulnerability_key, component_name)
 );
+
+)sql";
+
+// Version 4: browser sign-in sessions and the audit actor index.
+constexpr std::string_view kV4 = R"sql(
+-- Browser sign-in sessions: only the hash of the cookie value is kept.
+CREATE TABLE web_sessions (
+  id INTEGER PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_user ON web_sessions (user_id);
+CREATE INDEX audit_log_actor ON audit_log (actor, id);
 )sql";
 
 }  // namespace
@@ -326,6 +341,7 @@ const std::vector<sql::Migration>& Migrations() {
   static const std::vector<sql::Migration> migrations = {
       {1, "initial schema", kV1},
       {2, "scans as jobs, finding lifecycle, triage", kV2},
+      {4, "browser sessions", kV4},
   };
   return migrations;
 }
