@@ -4,6 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "domain/lifecycle.h"
 #include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
@@ -13,8 +14,12 @@
 
 namespace bulwark::http {
 
-core::Result<ProjectRiskSummary> SummarizeProject(ApiContext&, std::int64_t) {
-  return ProjectRiskSummary{};
+core::Result<ProjectRiskSummary> SummarizeProject(ApiContext& ctx, std::int64_t project_id) {
+  // Open, untriaged findings of every branch and tool: what the project list shows.
+  auto counts = ctx.store.Findings().OpenUntriaged(project_id, "", "", ctx.clock.Now());
+  if (!counts) return std::unexpected(counts.error());
+  return ProjectRiskSummary{counts->critical, counts->high,  counts->medium,
+                            counts->low,      counts->info, domain::RiskScore(*counts)};
 }
 
 namespace {
