@@ -31,7 +31,8 @@ function(bulwark_test name)
   target_compile_definitions(${name} PRIVATE
     BULWARK_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     BULWARK_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  set(props ENVIRONMENT "BULWARK_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  # A hung test fails after five minutes instead of stalling the whole run.
+  set(props ENVIRONMENT "BULWARK_SOURCE_DIR=${PROJECT_SOURCE_DIR}" TIMEOUT 300)
   if(T_LABELS)
     list(APPEND props LABELS "${T_LABELS}")
   endif()

@@ -157,7 +157,11 @@ core::Result<int> Server::Bind(const std::string& host, int port) {
 
 core::Status Server::Run() {
   run_started_ = true;
-  if (stop_requested_) return core::Ok();
+  if (stop_requested_) {
+    // Stopped before the loop began; Stop() waits on run_finished_, so it must be set here too.
+    run_finished_ = true;
+    return core::Ok();
+  }
   const bool listened = svr_.listen_after_bind();
   run_finished_ = true;
   if (!listened) {
