@@ -64,7 +64,7 @@ int Serve(const ConfigFlags& flags) {
   LoadSecretKeyOrExit(config);
   auto store = OpenStoreOrExit(config);
   env::Clock& clock = env::Clock::System();
-  http::ApiContext ctx{*store, clock};
+  http::ApiContext ctx{*store, clock, config.data_dir / "uploads"};
   auto server = std::make_unique<http::Server>(ctx);
   auto port = server->Bind(config.listen_host, config.listen_port);
   if (!port) ExitWithError(fmt::format("listen: {}", port.error().message));

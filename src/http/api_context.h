@@ -4,6 +4,8 @@
 // auth.h's Authorized(ctx, min_role, handler).
 #pragma once
 
+#include <filesystem>
+
 #include "env/clock.h"
 #include "storage/store.h"
 
@@ -12,6 +14,8 @@ namespace bulwark::http {
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
+  // Where uploaded result files are kept until their import scan ran (created on first use).
+  std::filesystem::path upload_dir;
 };
 
 }  // namespace bulwark::http

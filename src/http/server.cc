@@ -69,6 +69,7 @@ Server::Server(ApiContext& ctx)
   InstallMiddleware();
   RegisterOperationalRoutes();
   RegisterMeRoutes(svr_, ctx_);
+  RegisterKdtRoutes(svr_, ctx_);
 }
 
 Server::~Server() { Stop(); }
