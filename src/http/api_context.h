@@ -4,7 +4,9 @@
 // auth.h's Authorized(ctx, min_role, handler).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 
 #include "env/clock.h"
 #include "storage/store.h"
@@ -14,8 +16,11 @@ namespace bulwark::http {
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
-  // Where uploaded result files are kept until their import scan ran (created on first use).
-  std::filesystem::path upload_dir;
+  // Uploads are stored under data_dir/uploads; larger ones are refused with 413.
+  std::filesystem::path data_dir = {};
+  std::uint64_t max_upload_bytes = std::uint64_t{1} << 30;
+  // Tells the scan workers a scan was queued or canceled (empty = nobody to tell).
+  std::function<void()> wake_scan_workers = {};
 };
 
 }  // namespace bulwark::http

@@ -83,6 +83,7 @@ void CreateScan(ApiContext& ctx, const httplib::Request& req, httplib::Response&
   if (!config) return k::WriteKdtError(res, config.error());
   auto scan = ctx.store.Scans().Create(ScanFromConfig(*config, ctx.clock.Now()));
   if (!scan) return k::WriteKdtError(res, scan.error());
+  if (ctx.wake_scan_workers) ctx.wake_scan_workers();
   WriteJson(res, 201,
             {{"event_id", k::RenderId(scan->id)}, {"message", "scan created successfully"}});
 }
@@ -111,6 +112,7 @@ void RestartScan(ApiContext& ctx, const httplib::Request& req, httplib::Response
   scan.created_at = ctx.clock.Now();
   auto created = ctx.store.Scans().Create(scan);
   if (!created) return k::WriteKdtError(res, created.error());
+  if (ctx.wake_scan_workers) ctx.wake_scan_workers();
   WriteJson(res, 201,
             {{"event", k::RenderId(created->id)}, {"message", "scan restarted successfully"}});
 }
@@ -137,14 +139,21 @@ std::string Field(const httplib::Request& req, const char* name) {
 
 // Writes the upload beside the others, then checks it parses; a refused file is removed.
 core::Result<fs::path> StoreUpload(ApiContext& ctx, const httplib::MultipartFormData& file) {
+  if (file.content.size() > ctx.max_upload_bytes) {
+    return core::Fail(ErrorCode::kTooLarge,
+                      fmt::format("file: larger than the upload limit of {} bytes; raise "
+                                  "max_upload_bytes or split the report",
+                                  ctx.max_upload_bytes));
+  }
+  const fs::path dir = ctx.data_dir / "uploads";
   std::error_code ec;
-  fs::create_directories(ctx.upload_dir, ec);
+  fs::create_directories(dir, ec);
   if (ec) {
     return core::Fail(ErrorCode::kInternal,
                       fmt::format("cannot create the upload directory: {}", ec.message()));
   }
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  const fs::path path = ctx.upload_dir / fmt::format("{:016x}.upload", rng());
+  const fs::path path = dir / fmt::format("kdt-upload-{:016x}", rng());
   {
     std::ofstream out(path, std::ios::binary);
     out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
@@ -206,6 +215,7 @@ void ImportScan(ApiContext& ctx, const httplib::Request& req, httplib::Response&
     fs::remove(*path, ec);
     return k::WriteKdtError(res, created.error());
   }
+  if (ctx.wake_scan_workers) ctx.wake_scan_workers();
   WriteJson(res, 200,
             {{"event_id", k::RenderId(created->id)},
              {"message", "scan results have been imported successfully"},

@@ -9,6 +9,14 @@ namespace bulwark::http {
 
 // GET /api/v1/me: the calling token's name and role.
 void RegisterMeRoutes(httplib::Server& svr, ApiContext& ctx);
+// Scans: POST /api/v1/projects/{id}/scans, GET /api/v1/projects/{id}/scans, GET /api/v1/scans/{id},
+// POST /api/v1/scans/{id}/cancel.
+void RegisterScanRoutes(httplib::Server& svr, ApiContext& ctx);
+// POST /api/v1/projects/{id}/imports (multipart, streamed to disk).
+void RegisterImportRoutes(httplib::Server& svr, ApiContext& ctx);
+// GET /api/v1/projects/{id}/findings, /api/v1/projects/{id}/summary, GET/PATCH
+// /api/v1/findings/{id}.
+void RegisterFindingRoutes(httplib::Server& svr, ApiContext& ctx);
 
 // The kdt-compatible API (docs/api.md "kdt-compatible API"): /core/version and /api/v2/... with
 // the token in X-Cookie, the same under /api/aspm/v1 with X-Auth. kdt_routes.cc registers the

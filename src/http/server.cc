@@ -69,6 +69,9 @@ Server::Server(ApiContext& ctx)
   InstallMiddleware();
   RegisterOperationalRoutes();
   RegisterMeRoutes(svr_, ctx_);
+  RegisterScanRoutes(svr_, ctx_);
+  RegisterImportRoutes(svr_, ctx_);
+  RegisterFindingRoutes(svr_, ctx_);
   RegisterKdtRoutes(svr_, ctx_);
 }
 
