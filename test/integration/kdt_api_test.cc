@@ -394,6 +394,21 @@ TEST_P(KdtApi, AsyncScanAnswersTheEventAtOnce) {
   ExpectFinishedAndReleasable(WaitForEvent(event_id));
 }
 
+// A scan that fails on the Xray side: kdt reads active -1 and prints `message`.
+TEST_P(KdtApi, FailedScanEndsWithActiveMinusOneAndAMessage) {
+  ConfigureXrayScanner();
+  auto answer =
+      fake_->Control("POST", "/__fake/config", R"({"report_failure": "index is corrupt"})");
+  ASSERT_FALSE(answer.starts_with("error")) << answer;
+  Answer created = KdtPost("/api/v2/scans/create", {{"project", kProject}, {"branch", "main"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json event = WaitForEvent(created.body.value("event_id", ""));
+  EXPECT_EQ(event["active"], -1) << event;
+  EXPECT_EQ(event["status"], -1) << event;
+  EXPECT_FALSE(event.value("message", "").empty()) << event;
+  EXPECT_TRUE(event["links"].contains("html"));
+}
+
 TEST_P(KdtApi, AspmPrefixTakesXAuthAndErrorsUseTheKdtBody) {
   Answer version = KdtGet("/api/aspm/v1/core/version", "X-Auth");
   EXPECT_EQ(version.status, 200);
