@@ -80,7 +80,6 @@ int Serve(const ConfigFlags& flags) {
     ctx.max_upload_bytes = std::strtoull(cap->c_str(), nullptr, 10);
   }
   ctx.wake_scan_workers = [&runner] { runner->Wake(); };
-  runner->Start();
   auto server = std::make_unique<http::Server>(ctx);
   auto port = server->Bind(config.listen_host, config.listen_port);
   if (!port) ExitWithError(fmt::format("listen: {}", port.error().message));
@@ -100,6 +99,7 @@ int Serve(const ConfigFlags& flags) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread when serving ends
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  runner->Start();  // after the mask: worker threads inherit it
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);

@@ -6,8 +6,8 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "http/auth.h"
@@ -30,6 +30,7 @@ class CheckSink final : public ingest::FindingSink {
 };
 
 struct Upload {
+  fs::path dir;  // one directory per upload
   fs::path path;
   std::string file_name;
   std::uint64_t bytes = 0;
@@ -68,6 +69,10 @@ bool Receive(const httplib::ContentReader& reader, std::uint64_t cap, Upload& up
         if (current == "file") {
           up.has_file = true;
           up.file_name = part.filename;
+          // Stored under its own name (messages quote it), in a directory of its own.
+          std::string safe = fs::path(part.filename).filename().string();
+          if (safe.empty() || safe == "." || safe == "..") safe = "upload";
+          up.path = up.dir / safe;
           out.open(up.path, std::ios::binary | std::ios::trunc);
           return static_cast<bool>(out);
         }
@@ -123,8 +128,9 @@ void Import(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   std::error_code ec;
   fs::create_directories(dir, ec);
   Upload up;
-  up.path = dir / TempName();
-  auto discard = [&] { fs::remove(up.path, ec); };
+  up.dir = dir / TempName();
+  fs::create_directories(up.dir, ec);
+  auto discard = [&] { fs::remove_all(up.dir, ec); };
   const bool received = Receive(reader, ctx.max_upload_bytes, up);
   if (up.too_large) {
     discard();

@@ -12,7 +12,9 @@ namespace {
 
 using domain::FindingStatus;
 
-constexpr size_t kBatch = 400;  // rows per multi-row statement (SQLite allows 32766 parameters)
+// Rows per multi-row statement. SQLite resolves placeholders while preparing in time that grows
+// faster than linearly with their number, so statements stay small.
+constexpr size_t kBatch = 32;
 
 // f.* identity and lifecycle columns, then content columns, then the triage in force.
 std::string SelectFindings() {
@@ -180,11 +182,14 @@ core::Status SqlFindings::AddHistory(const std::vector<std::int64_t>& ids,
                                      const SnapshotScope& scope, std::string_view change) {
   for (size_t start = 0; start < ids.size(); start += kBatch) {
     const size_t end = std::min(ids.size(), start + kBatch);
-    std::vector<Value> params = {Int(scope.scan_id), std::string(change), Ms(scope.at)};
+    // Every row has its own placeholders: SQLite looks a reused placeholder up linearly.
+    std::vector<Value> params;
     std::string sql = "INSERT INTO finding_history (finding_id, scan_id, change, at) VALUES ";
     for (size_t i = start; i < end; ++i) {
-      params.push_back(Int(ids[i]));
-      sql += fmt::format("{}(${}, $1, $2, $3)", i == start ? "" : ", ", params.size());
+      sql += (i == start ? "" : ", ") + Tuple(static_cast<int>(params.size()) + 1, 4);
+      for (Value v : {Int(ids[i]), Int(scope.scan_id), Value(std::string(change)), Ms(scope.at)}) {
+        params.push_back(std::move(v));
+      }
     }
     if (auto rows = s_.Query(sql, params); !rows) return std::unexpected(rows.error());
   }
@@ -237,8 +242,7 @@ core::Status SqlFindings::Rewrite(std::int64_t id, const std::vector<Value>& con
 
 core::Status SqlFindings::Insert(std::span<const domain::Finding* const> batch,
                                  const SnapshotScope& scope, std::vector<std::int64_t>& ids) {
-  std::vector<Value> params = {Int(scope.project_id), scope.branch, scope.tool, Int(scope.scan_id),
-                               Ms(scope.at)};
+  std::vector<Value> params;
   std::string sql = fmt::format(
       "INSERT INTO findings (project_id, branch, tool, first_scan_id, first_seen_at, "
       "last_scan_id, last_seen_at, status, fingerprint, vulnerability_key, content_hash, {}) "
@@ -248,12 +252,17 @@ core::Status SqlFindings::Insert(std::span<const domain::Finding* const> batch,
     const domain::Finding& f = *batch[i];
     auto content = FindingContent(f);
     const int first = static_cast<int>(params.size()) + 1;
+    for (Value v : {Int(scope.project_id), Value(scope.branch), Value(scope.tool),
+                    Int(scope.scan_id), Ms(scope.at), Int(scope.scan_id), Ms(scope.at)}) {
+      params.push_back(std::move(v));
+    }
     params.push_back(f.Fingerprint());
     params.push_back(f.VulnerabilityKey());
     params.push_back(ContentHash(content));
     for (auto& v : content) params.push_back(std::move(v));
-    sql += fmt::format("{}($1, $2, $3, $4, $5, $4, $5, 'new', {}", i ? ", " : "",
-                       Tuple(first, kFindingContentCount + 3).substr(1));
+    const std::string identity = Tuple(first, 7);  // "(... )": drop the closing parenthesis
+    sql += fmt::format("{}{}, 'new', {}", i ? ", " : "", identity.substr(0, identity.size() - 1),
+                       Tuple(first + 7, kFindingContentCount + 3).substr(1));
   }
   auto rows = s_.Query(sql + " RETURNING id", params);
   if (!rows) return std::unexpected(rows.error());
