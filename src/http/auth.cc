@@ -97,7 +97,10 @@ core::Result<Principal> Authenticate(const httplib::Request& req, ApiContext& ct
     return core::Fail(ErrorCode::kUnauthenticated,
                       "malformed Authorization header; expected 'Bearer <token>'");
   }
-  const std::string token = header.substr(kScheme.size());
+  return AuthenticateToken(header.substr(kScheme.size()), ctx);
+}
+
+core::Result<Principal> AuthenticateToken(const std::string& token, ApiContext& ctx) {
   if (!env::LooksLikeApiToken(token)) {
     return core::Fail(
         ErrorCode::kUnauthenticated,

@@ -43,6 +43,10 @@ std::string CsrfTokenFor(std::string_view session_secret);
 // method other than GET/HEAD must carry the session's X-CSRF-Token: kPermissionDenied otherwise.
 core::Result<Principal> Authenticate(const httplib::Request& req, ApiContext& ctx);
 
+// Checks a bare token taken from wherever the API carries it (the kdt-compatible API uses
+// X-Cookie / X-Auth): kUnauthenticated naming why, or the principal. Records last use.
+core::Result<Principal> AuthenticateToken(const std::string& token, ApiContext& ctx);
+
 using AuthorizedHandler =
     std::function<void(const httplib::Request&, httplib::Response&, const Principal&)>;
 

@@ -33,4 +33,10 @@ void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx);
 // The embedded web UI for every other GET path (SPA fallback to /index.html); register last.
 void RegisterStaticRoutes(httplib::Server& svr, ApiContext& ctx);
 
+// The kdt-compatible API (docs/api.md "kdt-compatible API"): /core/version and /api/v2/... with
+// the token in X-Cookie, the same under /api/aspm/v1 with X-Auth. kdt_routes.cc registers the
+// whole group; kdt_scan_routes.cc holds its scan, import, event and gate routes.
+void RegisterKdtRoutes(httplib::Server& svr, ApiContext& ctx);
+void RegisterKdtScanRoutes(httplib::Server& svr, ApiContext& ctx);
+
 }  // namespace bulwark::http

@@ -78,6 +78,7 @@ Server::Server(ApiContext& ctx)
   RegisterScannerRoutes(svr_, ctx_);
   RegisterUserRoutes(svr_, ctx_);
   RegisterAuditRoutes(svr_, ctx_);
+  RegisterKdtRoutes(svr_, ctx_);
   RegisterStaticRoutes(svr_, ctx_);  // last: it answers every other GET
 }
 
