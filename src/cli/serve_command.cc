@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/background_jobs.h"
 #include "cli/commands.h"
 #include "cli/runtime.h"
 #include "http/server.h"
@@ -61,7 +62,7 @@ int Serve(const ConfigFlags& flags) {
   Config config = LoadConfigOrExit(flags);
   SetUpLogging(config);
   PrepareDataDirOrExit(config);
-  LoadSecretKeyOrExit(config);
+  const env::SecretKey key = LoadSecretKeyOrExit(config);
   auto store = OpenStoreOrExit(config);
   env::Clock& clock = env::Clock::System();
   http::ApiContext ctx{*store, clock};
@@ -72,6 +73,7 @@ int Serve(const ConfigFlags& flags) {
   const std::string url =
       fmt::format("http://{}{}{}:{}", v6 ? "[" : "", config.listen_host, v6 ? "]" : "", *port);
   if (auto creds = BootstrapAdmin(*store, clock)) PrintCredentials(*creds, url);
+  auto jobs = BackgroundJobs::CreateOrExit(config, *store, clock, key, url);
 
   // Signals are taken by one thread; every other thread (the server's pool) has them blocked.
   // A parent (a shell's background job, a supervisor) may have left SIGINT ignored; an ignored
@@ -84,6 +86,7 @@ int Serve(const ConfigFlags& flags) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread when serving ends
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  jobs->Start();
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -97,6 +100,8 @@ int Serve(const ConfigFlags& flags) {
   auto ran = server->Run();
   pthread_kill(signal_thread.native_handle(), SIGUSR1);
   signal_thread.join();
+  jobs->Stop();  // stop claiming; hand back or finish running steps
+  jobs.reset();
   server.reset();
   store.reset();
   if (!ran) {

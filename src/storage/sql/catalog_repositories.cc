@@ -200,7 +200,9 @@ class SqlRepositories final : public Repositories {
         scanner_configs_(MakeScannerConfigRepository(s)),
         scans_(MakeScanRepository(s)),
         findings_(MakeFindingRepository(s)),
-        events_(MakeEventRepository(s)) {}
+        events_(MakeEventRepository(s)),
+        deliveries_(MakeWebhookDeliveryRepository(s)),
+        slots_(MakeScheduleSlotRepository(s)) {}
   UserRepository& Users() override { return *users_; }
   TokenRepository& Tokens() override { return *tokens_; }
   IntegrationRepository& Integrations() override { return *integrations_; }
@@ -209,6 +211,8 @@ class SqlRepositories final : public Repositories {
   ScanRepository& Scans() override { return *scans_; }
   FindingRepository& Findings() override { return *findings_; }
   EventRepository& Events() override { return *events_; }
+  WebhookDeliveryRepository& WebhookDeliveries() override { return *deliveries_; }
+  ScheduleSlotRepository& ScheduleSlots() override { return *slots_; }
 
  private:
   std::unique_ptr<UserRepository> users_;
@@ -219,6 +223,8 @@ class SqlRepositories final : public Repositories {
   std::unique_ptr<ScanRepository> scans_;
   std::unique_ptr<FindingRepository> findings_;
   std::unique_ptr<EventRepository> events_;
+  std::unique_ptr<WebhookDeliveryRepository> deliveries_;
+  std::unique_ptr<ScheduleSlotRepository> slots_;
 };
 
 }  // namespace

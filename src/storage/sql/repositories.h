@@ -17,5 +17,7 @@ std::unique_ptr<ScannerConfigRepository> MakeScannerConfigRepository(Session& s)
 std::unique_ptr<ScanRepository> MakeScanRepository(Session& s);
 std::unique_ptr<FindingRepository> MakeFindingRepository(Session& s);
 std::unique_ptr<EventRepository> MakeEventRepository(Session& s);
+std::unique_ptr<WebhookDeliveryRepository> MakeWebhookDeliveryRepository(Session& s);
+std::unique_ptr<ScheduleSlotRepository> MakeScheduleSlotRepository(Session& s);
 
 }  // namespace bulwark::storage::sql

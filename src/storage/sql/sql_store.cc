@@ -39,6 +39,10 @@ ScannerConfigRepository& SqlStore::ScannerConfigs() { return autocommit_repos_->
 ScanRepository& SqlStore::Scans() { return autocommit_repos_->Scans(); }
 FindingRepository& SqlStore::Findings() { return autocommit_repos_->Findings(); }
 EventRepository& SqlStore::Events() { return autocommit_repos_->Events(); }
+WebhookDeliveryRepository& SqlStore::WebhookDeliveries() {
+  return autocommit_repos_->WebhookDeliveries();
+}
+ScheduleSlotRepository& SqlStore::ScheduleSlots() { return autocommit_repos_->ScheduleSlots(); }
 
 core::Status SqlStore::WithTransaction(const std::function<core::Status(Repositories&)>& fn) {
   std::lock_guard lock(mu_);

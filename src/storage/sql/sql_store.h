@@ -37,6 +37,8 @@ class SqlStore final : public Store {
   ScanRepository& Scans() override;
   FindingRepository& Findings() override;
   EventRepository& Events() override;
+  WebhookDeliveryRepository& WebhookDeliveries() override;
+  ScheduleSlotRepository& ScheduleSlots() override;
   core::Status WithTransaction(const std::function<core::Status(Repositories&)>& fn) override;
   core::Result<SchemaStatus> CheckReady() override;
   std::string_view Backend() const override { return backend_; }
