@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "jobs/webhook_payload.h"
+
 namespace bulwark::jobs {
 namespace {
 

@@ -36,9 +36,9 @@ struct WebhookWorkerOptions {
   int workers = 1;
   std::chrono::milliseconds lease = std::chrono::seconds(60);  // > the dispatcher's timeout
   std::chrono::milliseconds poll = std::chrono::seconds(1);
-  std::string global_url;     // the server-wide webhook; empty: none
-  std::string global_secret;  // its secret in clear (sealed before storage); empty: unsigned
-  std::string public_url;     // e.g. "https://bulwark.example.com", for the payload's links
+  std::string global_url{};     // the server-wide webhook; empty: none
+  std::string global_secret{};  // its secret in clear (sealed before storage); empty: unsigned
+  std::string public_url{};     // e.g. "https://bulwark.example.com", for the payload's links
 };
 
 struct WebhookWorkerDeps {
