@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <random>
@@ -154,6 +155,21 @@ TEST_F(ScaleOut, ThreeProcessesRunEveryJobOnceAndDeliverEveryWebhookOnce) {
   EXPECT_EQ(delivery_ids.size(), kEvents);
   EXPECT_EQ(scan_ids.size(), kEvents);
   EXPECT_EQ(receiver_.Accepted(), static_cast<int>(kEvents));
+
+  // The processes' own logs agree: each schedule queued once in all, each scan ended once.
+  int queued = 0, ended = 0;
+  for (auto& p : processes_) {
+    const std::string err = p->Stderr();
+    int mine = 0;
+    for (size_t at = 0; (at = err.find("queued scan", at)) != std::string::npos; ++at) ++queued;
+    for (const char* word : {" finished findings=", " failed: "}) {
+      for (size_t at = 0; (at = err.find(word, at)) != std::string::npos; ++at) ++mine;
+    }
+    ended += mine;
+    std::cout << "process ran " << mine << " scans\n";
+  }
+  EXPECT_EQ(queued, kSchedules);
+  EXPECT_EQ(ended, static_cast<int>(kEvents));
 }
 
 }  // namespace
