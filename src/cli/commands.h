@@ -11,5 +11,6 @@ void RegisterVersionCommand(CLI::App& app);
 void RegisterParseCommand(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
+void RegisterUserCommand(CLI::App& app);
 
 }  // namespace bulwark::cli

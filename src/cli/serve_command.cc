@@ -62,10 +62,17 @@ int Serve(const ConfigFlags& flags) {
   Config config = LoadConfigOrExit(flags);
   SetUpLogging(config);
   PrepareDataDirOrExit(config);
-  const env::SecretKey key = LoadSecretKeyOrExit(config);
+  const env::SecretKey secret_key = LoadSecretKeyOrExit(config);
   auto store = OpenStoreOrExit(config);
   env::Clock& clock = env::Clock::System();
+  auto transport = env::MakeCurlTransport();
+  scanners::ScannerRegistry registry;
+  scanners::RegisterBuiltinScanners(registry);
   http::ApiContext ctx{*store, clock};
+  ctx.secret_key = &secret_key;
+  ctx.transport = transport.get();
+  ctx.scanners = &registry;
+  ctx.webhook_policy.allow_private_networks = config.webhook_allow_private_networks;
   auto server = std::make_unique<http::Server>(ctx);
   auto port = server->Bind(config.listen_host, config.listen_port);
   if (!port) ExitWithError(fmt::format("listen: {}", port.error().message));
@@ -73,7 +80,7 @@ int Serve(const ConfigFlags& flags) {
   const std::string url =
       fmt::format("http://{}{}{}:{}", v6 ? "[" : "", config.listen_host, v6 ? "]" : "", *port);
   if (auto creds = BootstrapAdmin(*store, clock)) PrintCredentials(*creds, url);
-  auto jobs = BackgroundJobs::CreateOrExit(config, *store, clock, key, url);
+  auto jobs = BackgroundJobs::CreateOrExit(config, *store, clock, secret_key, url);
 
   // Signals are taken by one thread; every other thread (the server's pool) has them blocked.
   // A parent (a shell's background job, a supervisor) may have left SIGINT ignored; an ignored

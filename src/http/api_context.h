@@ -5,6 +5,10 @@
 #pragma once
 
 #include "env/clock.h"
+#include "env/crypto.h"
+#include "env/http_transport.h"
+#include "jobs/ssrf_guard.h"
+#include "scanners/registry.h"
 #include "storage/store.h"
 
 namespace bulwark::http {
@@ -12,6 +16,15 @@ namespace bulwark::http {
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
+  // Seals integration access tokens and webhook secrets at rest. Routes that store secrets
+  // answer 503 while it is absent.
+  const env::SecretKey* secret_key = nullptr;
+  // The transport scanner adapters talk through (the server's libcurl transport) and the
+  // registry they are created from. Integration routes answer 503 while either is absent.
+  env::HttpTransport* transport = nullptr;
+  const scanners::ScannerRegistry* scanners = nullptr;
+  // SSRF rules a webhook URL is checked against where it enters.
+  jobs::SsrfPolicy webhook_policy = {};
 };
 
 }  // namespace bulwark::http

@@ -202,7 +202,9 @@ class SqlRepositories final : public Repositories {
         findings_(MakeFindingRepository(s)),
         events_(MakeEventRepository(s)),
         deliveries_(MakeWebhookDeliveryRepository(s)),
-        slots_(MakeScheduleSlotRepository(s)) {}
+        slots_(MakeScheduleSlotRepository(s)),
+        login_sessions_(MakeLoginSessionRepository(s)),
+        audit_(MakeAuditRepository(s)) {}
   UserRepository& Users() override { return *users_; }
   TokenRepository& Tokens() override { return *tokens_; }
   IntegrationRepository& Integrations() override { return *integrations_; }
@@ -213,6 +215,8 @@ class SqlRepositories final : public Repositories {
   EventRepository& Events() override { return *events_; }
   WebhookDeliveryRepository& WebhookDeliveries() override { return *deliveries_; }
   ScheduleSlotRepository& ScheduleSlots() override { return *slots_; }
+  LoginSessionRepository& LoginSessions() override { return *login_sessions_; }
+  AuditRepository& Audit() override { return *audit_; }
 
  private:
   std::unique_ptr<UserRepository> users_;
@@ -225,6 +229,8 @@ class SqlRepositories final : public Repositories {
   std::unique_ptr<EventRepository> events_;
   std::unique_ptr<WebhookDeliveryRepository> deliveries_;
   std::unique_ptr<ScheduleSlotRepository> slots_;
+  std::unique_ptr<LoginSessionRepository> login_sessions_;
+  std::unique_ptr<AuditRepository> audit_;
 };
 
 }  // namespace

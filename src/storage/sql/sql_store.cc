@@ -43,6 +43,8 @@ WebhookDeliveryRepository& SqlStore::WebhookDeliveries() {
   return autocommit_repos_->WebhookDeliveries();
 }
 ScheduleSlotRepository& SqlStore::ScheduleSlots() { return autocommit_repos_->ScheduleSlots(); }
+LoginSessionRepository& SqlStore::LoginSessions() { return autocommit_repos_->LoginSessions(); }
+AuditRepository& SqlStore::Audit() { return autocommit_repos_->Audit(); }
 
 core::Status SqlStore::WithTransaction(const std::function<core::Status(Repositories&)>& fn) {
   std::lock_guard lock(mu_);

@@ -39,6 +39,8 @@ class SqlStore final : public Store {
   EventRepository& Events() override;
   WebhookDeliveryRepository& WebhookDeliveries() override;
   ScheduleSlotRepository& ScheduleSlots() override;
+  LoginSessionRepository& LoginSessions() override;
+  AuditRepository& Audit() override;
   core::Status WithTransaction(const std::function<core::Status(Repositories&)>& fn) override;
   core::Result<SchemaStatus> CheckReady() override;
   std::string_view Backend() const override { return backend_; }

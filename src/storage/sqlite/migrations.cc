@@ -366,6 +366,20 @@ ALTER TABLE scanner_configs ADD COLUMN schedule_next_run_at BIGINT NOT NULL DEFA
 ALTER TABLE scanner_configs ADD COLUMN schedule_note TEXT NOT NULL DEFAULT '';
 )sql";
 
+constexpr std::string_view kV4 = R"sql(
+-- Bulwark schema, version 4 (numbered after the scan and webhook migrations).
+-- Browser sign-in sessions: only the hash of the cookie value is kept.
+CREATE TABLE web_sessions (
+  id INTEGER PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_user ON web_sessions (user_id);
+CREATE INDEX audit_log_actor ON audit_log (actor, id);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& Migrations() {
@@ -373,6 +387,7 @@ const std::vector<sql::Migration>& Migrations() {
       {1, "initial schema", kV1},
       {2, "scans as jobs, finding lifecycle, triage", kV2},
       {3, "webhook deliveries and schedule slots", kV3},
+      {4, "browser sessions", kV4},
   };
   return migrations;
 }
