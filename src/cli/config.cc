@@ -76,7 +76,10 @@ class Resolver {
                                       "webhook_allow_private_networks",
                                       path, k));
       }
-      if (!value.is_string() && !value.is_integer() && !value.is_boolean()) {
+      const bool numeric = k == kWorkers.name || k == kSchedulerInterval.name;
+      const bool boolean = k == kWebhookPrivate.name;
+      if (!value.is_string() && !(numeric && value.is_integer()) &&
+          !(boolean && value.is_boolean())) {
         return core::Fail(ErrorCode::kInvalidArgument,
                           fmt::format("configuration file {}: key '{}' must be a string", path, k));
       }
