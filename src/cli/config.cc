@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -21,6 +22,18 @@ constexpr Setting kListen{"listen", "--listen", "BULWARK_LISTEN"};
 constexpr Setting kDataDir{"data_dir", "--data-dir", "BULWARK_DATA_DIR"};
 constexpr Setting kDatabase{"database", "--database", "BULWARK_DATABASE"};
 constexpr Setting kLogLevel{"log_level", "--log-level", "BULWARK_LOG_LEVEL"};
+constexpr Setting kWorkers{"workers", "--workers", "BULWARK_WORKERS"};
+constexpr Setting kSchedulerInterval{"scheduler_interval", "--scheduler-interval",
+                                     "BULWARK_SCHEDULER_INTERVAL"};
+constexpr Setting kWebhookUrl{"webhook_url", "--webhook-url", "BULWARK_WEBHOOK_URL"};
+// No flag: a secret on the command line is visible to every user of the machine (ps).
+constexpr Setting kWebhookSecret{"webhook_secret", "", "BULWARK_WEBHOOK_SECRET"};
+constexpr Setting kWebhookPrivate{"webhook_allow_private_networks",
+                                  "--webhook-allow-private-networks",
+                                  "BULWARK_WEBHOOK_ALLOW_PRIVATE_NETWORKS"};
+constexpr const Setting* kAllSettings[] = {&kListen,     &kDataDir,       &kDatabase,
+                                           &kLogLevel,   &kWorkers,       &kSchedulerInterval,
+                                           &kWebhookUrl, &kWebhookSecret, &kWebhookPrivate};
 
 // A value and where it came from, for error messages.
 struct Sourced {
@@ -53,13 +66,20 @@ class Resolver {
     }
     for (const auto& [key, value] : table_) {
       const std::string k(key.str());
-      if (k != kListen.name && k != kDataDir.name && k != kDatabase.name && k != kLogLevel.name) {
+      const bool known = std::any_of(std::begin(kAllSettings), std::end(kAllSettings),
+                                     [&](const Setting* s) { return k == s->name; });
+      if (!known) {
         return core::Fail(ErrorCode::kInvalidArgument,
                           fmt::format("configuration file {}: unknown key '{}'; known keys: "
-                                      "listen, data_dir, database, log_level",
+                                      "listen, data_dir, database, log_level, workers, "
+                                      "scheduler_interval, webhook_url, webhook_secret, "
+                                      "webhook_allow_private_networks",
                                       path, k));
       }
-      if (!value.is_string()) {
+      const bool numeric = k == kWorkers.name || k == kSchedulerInterval.name;
+      const bool boolean = k == kWebhookPrivate.name;
+      if (!value.is_string() && !(numeric && value.is_integer()) &&
+          !(boolean && value.is_boolean())) {
         return core::Fail(ErrorCode::kInvalidArgument,
                           fmt::format("configuration file {}: key '{}' must be a string", path, k));
       }
@@ -72,6 +92,12 @@ class Resolver {
     if (auto v = env_(s.variable); v && !v->empty()) return Sourced{*v, s.variable};
     if (auto v = table_[s.name].value<std::string>()) {
       return Sourced{*v, fmt::format("'{}' in {}", s.name, file_source_)};
+    }
+    if (auto v = table_[s.name].value<std::int64_t>()) {
+      return Sourced{std::to_string(*v), fmt::format("'{}' in {}", s.name, file_source_)};
+    }
+    if (auto v = table_[s.name].value<bool>()) {
+      return Sourced{*v ? "true" : "false", fmt::format("'{}' in {}", s.name, file_source_)};
     }
     return std::nullopt;
   }
@@ -113,6 +139,58 @@ core::Status ParseListen(const Sourced& v, Config& config) {
   return core::Ok();
 }
 
+core::Result<int> ParseInt(const Setting& s, const Sourced& v, int low, int high) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(v.value.data(), v.value.data() + v.value.size(), n);
+  if (v.value.empty() || ec != std::errc() || end != v.value.data() + v.value.size() || n < low ||
+      n > high) {
+    return std::unexpected(
+        Invalid(s, v, fmt::format("expected a whole number from {} to {}", low, high)));
+  }
+  return n;
+}
+
+core::Result<bool> ParseBool(const Setting& s, const Sourced& v) {
+  if (v.value == "true" || v.value == "1" || v.value == "on" || v.value == "yes") return true;
+  if (v.value == "false" || v.value == "0" || v.value == "off" || v.value == "no") return false;
+  return std::unexpected(Invalid(s, v, "expected true or false"));
+}
+
+// The job settings: scan workers, scheduler cadence and the global webhook.
+core::Status ResolveJobSettings(const Resolver& r, const ConfigFlags& flags, Config& config) {
+  if (auto v = r.Get(kWorkers, flags.workers)) {
+    auto n = ParseInt(kWorkers, *v, 1, 64);
+    if (!n) return std::unexpected(n.error());
+    config.workers = *n;
+  }
+  if (auto v = r.Get(kSchedulerInterval, flags.scheduler_interval)) {
+    auto n = ParseInt(kSchedulerInterval, *v, 1, 3600);
+    if (!n) return std::unexpected(n.error());
+    config.scheduler_interval_seconds = *n;
+  }
+  if (auto v = r.Get(kWebhookUrl, flags.webhook_url)) {
+    if (!v->value.starts_with("http://") && !v->value.starts_with("https://")) {
+      return std::unexpected(Invalid(kWebhookUrl, *v, "must start with http:// or https://"));
+    }
+    config.webhook_url = v->value;
+  }
+  if (auto v = r.Get(kWebhookSecret, "")) {
+    if (config.webhook_url.empty()) {
+      return core::Fail(ErrorCode::kInvalidArgument,
+                        fmt::format("webhook_secret (from {}) is set but webhook_url is not; set "
+                                    "webhook_url too or remove the secret",
+                                    v->source));
+    }
+    config.webhook_secret = v->value;
+  }
+  if (auto v = r.Get(kWebhookPrivate, flags.webhook_allow_private_networks)) {
+    auto b = ParseBool(kWebhookPrivate, *v);
+    if (!b) return std::unexpected(b.error());
+    config.webhook_allow_private_networks = *b;
+  }
+  return core::Ok();
+}
+
 }  // namespace
 
 std::optional<std::string> ProcessEnv(const std::string& name) {
@@ -134,6 +212,17 @@ void AddConfigFlags(CLI::App* cmd, ConfigFlags& flags) {
                   "BULWARK_DATABASE; default sqlite://<data-dir>/bulwark.db)");
   cmd->add_option("--log-level", flags.log_level,
                   "trace, debug, info, warn, error or off (env BULWARK_LOG_LEVEL; default info)");
+  cmd->add_option("--workers", flags.workers,
+                  "scan worker threads of this process, 1-64 (env BULWARK_WORKERS; default 2)");
+  cmd->add_option("--scheduler-interval", flags.scheduler_interval,
+                  "seconds between looks for due schedules, 1-3600 (env "
+                  "BULWARK_SCHEDULER_INTERVAL; default 15)");
+  cmd->add_option("--webhook-url", flags.webhook_url,
+                  "global webhook told of every finished or failed scan (env "
+                  "BULWARK_WEBHOOK_URL; its secret only from BULWARK_WEBHOOK_SECRET or the file)");
+  cmd->add_option("--webhook-allow-private-networks", flags.webhook_allow_private_networks,
+                  "true lets webhooks reach loopback, link-local and private addresses (env "
+                  "BULWARK_WEBHOOK_ALLOW_PRIVATE_NETWORKS; default false)");
 }
 
 core::Result<Config> ResolveConfig(const ConfigFlags& flags, const EnvLookup& env) {
@@ -174,6 +263,7 @@ core::Result<Config> ResolveConfig(const ConfigFlags& flags, const EnvLookup& en
     config.log_level = v->value;
   }
   if (auto key = env("BULWARK_SECRET_KEY"); key && !key->empty()) config.secret_key_hex = *key;
+  if (auto s = ResolveJobSettings(r, flags, config); !s) return std::unexpected(s.error());
   return config;
 }
 

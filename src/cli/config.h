@@ -21,9 +21,13 @@ struct ConfigFlags {
   std::string data_dir;
   std::string database;
   std::string log_level;
+  std::string workers;
+  std::string scheduler_interval;
+  std::string webhook_url;
+  std::string webhook_allow_private_networks;
 };
 
-// Adds --config, --listen, --data-dir, --database and --log-level to `cmd`.
+// Adds --config, --listen, --data-dir, --database, --log-level and the job settings to `cmd`.
 void AddConfigFlags(CLI::App* cmd, ConfigFlags& flags);
 
 struct Config {
@@ -33,6 +37,11 @@ struct Config {
   std::string database_url;  // may hold a password: print it only through RedactUrl
   std::string log_level = "info";
   std::optional<std::string> secret_key_hex;  // BULWARK_SECRET_KEY when set
+  int workers = 2;                            // scan worker threads of this process
+  int scheduler_interval_seconds = 15;        // how often due schedules are looked for
+  std::string webhook_url;                    // the global webhook; empty: none
+  std::string webhook_secret;                 // its signing secret; never printed
+  bool webhook_allow_private_networks = false;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

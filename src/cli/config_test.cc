@@ -95,5 +95,48 @@ TEST(RedactUrl, HidesOnlyThePassword) {
   EXPECT_EQ(RedactUrl("sqlite:///a/b.db"), "sqlite:///a/b.db");
 }
 
+TEST(ResolveConfig, JobSettingsFromFlagsEnvironmentAndBareTomlValues) {
+  std::string file = WriteToml(
+      "workers = 6\nscheduler_interval = 30\nwebhook_url = \"https://hooks.example/x\"\n"
+      "webhook_secret = \"s3\"\nwebhook_allow_private_networks = true\n");
+  ConfigFlags flags;
+  flags.config_file = file;
+  auto c = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->workers, 6);
+  EXPECT_EQ(c->scheduler_interval_seconds, 30);
+  EXPECT_EQ(c->webhook_url, "https://hooks.example/x");
+  EXPECT_EQ(c->webhook_secret, "s3");
+  EXPECT_TRUE(c->webhook_allow_private_networks);
+
+  flags.workers = "3";
+  flags.webhook_allow_private_networks = "off";
+  c = ResolveConfig(flags,
+                    FakeEnv({{"BULWARK_WORKERS", "9"}, {"BULWARK_SCHEDULER_INTERVAL", "5"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->workers, 3);
+  EXPECT_EQ(c->scheduler_interval_seconds, 5);
+  EXPECT_FALSE(c->webhook_allow_private_networks);
+}
+
+TEST(ResolveConfig, BadJobSettingsNameTheSetting) {
+  ConfigFlags flags;
+  flags.workers = "0";
+  auto c = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("workers '0' (from --workers)"), std::string::npos)
+      << c.error().message;
+  c = ResolveConfig({}, FakeEnv({{"BULWARK_WEBHOOK_URL", "ftp://x"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("webhook_url"), std::string::npos) << c.error().message;
+  c = ResolveConfig({}, FakeEnv({{"BULWARK_WEBHOOK_SECRET", "hunter2"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("webhook_url is not"), std::string::npos) << c.error().message;
+  EXPECT_EQ(c.error().message.find("hunter2"), std::string::npos);  // never echoed
+  c = ResolveConfig({}, FakeEnv({{"BULWARK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", "maybe"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("expected true or false"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bulwark::cli

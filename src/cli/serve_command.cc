@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/background_jobs.h"
 #include "cli/commands.h"
 #include "cli/runtime.h"
 #include "http/server.h"
@@ -70,10 +71,6 @@ int Serve(const ConfigFlags& flags) {
   scanners::ScannerRegistry registry;
   scanners::RegisterBuiltinScanners(registry);
   auto transport = env::MakeCurlTransport();
-  jobs::ScanRunnerOptions runner_options;
-  runner_options.owner = fmt::format("bulwark-{}", getpid());
-  auto runner = std::make_unique<jobs::ScanRunner>(
-      jobs::ScanRunnerDeps{*store, clock, registry, *transport, secret_key}, runner_options);
   http::ApiContext ctx{*store, clock};
   ctx.secret_key = &secret_key;
   ctx.transport = transport.get();
@@ -82,7 +79,11 @@ int Serve(const ConfigFlags& flags) {
   if (auto cap = ProcessEnv("BULWARK_MAX_UPLOAD_BYTES")) {
     ctx.max_upload_bytes = std::strtoull(cap->c_str(), nullptr, 10);
   }
-  ctx.wake_scan_workers = [&runner] { runner->Wake(); };
+  ctx.webhook_policy.allow_private_networks = config.webhook_allow_private_networks;
+  std::unique_ptr<BackgroundJobs> jobs;
+  ctx.wake_scan_workers = [&jobs] {
+    if (jobs) jobs->WakeScanWorkers();
+  };
   auto server = std::make_unique<http::Server>(ctx);
   auto port = server->Bind(config.listen_host, config.listen_port);
   if (!port) ExitWithError(fmt::format("listen: {}", port.error().message));
@@ -90,6 +91,7 @@ int Serve(const ConfigFlags& flags) {
   const std::string url =
       fmt::format("http://{}{}{}:{}", v6 ? "[" : "", config.listen_host, v6 ? "]" : "", *port);
   if (auto creds = BootstrapAdmin(*store, clock)) PrintCredentials(*creds, url);
+  jobs = BackgroundJobs::CreateOrExit(config, *store, clock, secret_key, url);
 
   // Signals are taken by one thread; every other thread (the server's pool) has them blocked.
   // A parent (a shell's background job, a supervisor) may have left SIGINT ignored; an ignored
@@ -102,7 +104,7 @@ int Serve(const ConfigFlags& flags) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread when serving ends
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  runner->Start();  // after the mask: worker threads inherit it
+  jobs->Start();  // after the mask: worker threads inherit it
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -116,8 +118,9 @@ int Serve(const ConfigFlags& flags) {
   auto ran = server->Run();
   pthread_kill(signal_thread.native_handle(), SIGUSR1);
   signal_thread.join();
+  jobs->Stop();  // stop claiming; hand back or finish running steps
+  jobs.reset();
   server.reset();
-  runner.reset();
   store.reset();
   if (!ran) {
     spdlog::error("server stopped: {}", ran.error().message);

@@ -32,6 +32,7 @@
 #include "storage/findings.h"
 #include "storage/page.h"
 #include "storage/scans.h"
+#include "storage/webhooks.h"
 
 namespace bulwark::storage {
 
@@ -258,6 +259,8 @@ class Repositories {
   virtual ScanRepository& Scans() = 0;
   virtual FindingRepository& Findings() = 0;
   virtual EventRepository& Events() = 0;
+  virtual WebhookDeliveryRepository& WebhookDeliveries() = 0;
+  virtual ScheduleSlotRepository& ScheduleSlots() = 0;
   virtual LoginSessionRepository& LoginSessions() = 0;
   virtual AuditRepository& Audit() = 0;
 };

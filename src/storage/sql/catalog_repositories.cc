@@ -201,6 +201,8 @@ class SqlRepositories final : public Repositories {
         scans_(MakeScanRepository(s)),
         findings_(MakeFindingRepository(s)),
         events_(MakeEventRepository(s)),
+        deliveries_(MakeWebhookDeliveryRepository(s)),
+        slots_(MakeScheduleSlotRepository(s)),
         login_sessions_(MakeLoginSessionRepository(s)),
         audit_(MakeAuditRepository(s)) {}
   UserRepository& Users() override { return *users_; }
@@ -211,6 +213,8 @@ class SqlRepositories final : public Repositories {
   ScanRepository& Scans() override { return *scans_; }
   FindingRepository& Findings() override { return *findings_; }
   EventRepository& Events() override { return *events_; }
+  WebhookDeliveryRepository& WebhookDeliveries() override { return *deliveries_; }
+  ScheduleSlotRepository& ScheduleSlots() override { return *slots_; }
   LoginSessionRepository& LoginSessions() override { return *login_sessions_; }
   AuditRepository& Audit() override { return *audit_; }
 
@@ -223,6 +227,8 @@ class SqlRepositories final : public Repositories {
   std::unique_ptr<ScanRepository> scans_;
   std::unique_ptr<FindingRepository> findings_;
   std::unique_ptr<EventRepository> events_;
+  std::unique_ptr<WebhookDeliveryRepository> deliveries_;
+  std::unique_ptr<ScheduleSlotRepository> slots_;
   std::unique_ptr<LoginSessionRepository> login_sessions_;
   std::unique_ptr<AuditRepository> audit_;
 };

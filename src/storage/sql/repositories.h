@@ -17,6 +17,8 @@ std::unique_ptr<ScannerConfigRepository> MakeScannerConfigRepository(Session& s)
 std::unique_ptr<ScanRepository> MakeScanRepository(Session& s);
 std::unique_ptr<FindingRepository> MakeFindingRepository(Session& s);
 std::unique_ptr<EventRepository> MakeEventRepository(Session& s);
+std::unique_ptr<WebhookDeliveryRepository> MakeWebhookDeliveryRepository(Session& s);
+std::unique_ptr<ScheduleSlotRepository> MakeScheduleSlotRepository(Session& s);
 std::unique_ptr<LoginSessionRepository> MakeLoginSessionRepository(Session& s);
 std::unique_ptr<AuditRepository> MakeAuditRepository(Session& s);
 

@@ -39,6 +39,10 @@ ScannerConfigRepository& SqlStore::ScannerConfigs() { return autocommit_repos_->
 ScanRepository& SqlStore::Scans() { return autocommit_repos_->Scans(); }
 FindingRepository& SqlStore::Findings() { return autocommit_repos_->Findings(); }
 EventRepository& SqlStore::Events() { return autocommit_repos_->Events(); }
+WebhookDeliveryRepository& SqlStore::WebhookDeliveries() {
+  return autocommit_repos_->WebhookDeliveries();
+}
+ScheduleSlotRepository& SqlStore::ScheduleSlots() { return autocommit_repos_->ScheduleSlots(); }
 LoginSessionRepository& SqlStore::LoginSessions() { return autocommit_repos_->LoginSessions(); }
 AuditRepository& SqlStore::Audit() { return autocommit_repos_->Audit(); }
 

@@ -37,6 +37,8 @@ class SqlStore final : public Store {
   ScanRepository& Scans() override;
   FindingRepository& Findings() override;
   EventRepository& Events() override;
+  WebhookDeliveryRepository& WebhookDeliveries() override;
+  ScheduleSlotRepository& ScheduleSlots() override;
   LoginSessionRepository& LoginSessions() override;
   AuditRepository& Audit() override;
   core::Status WithTransaction(const std::function<core::Status(Repositories&)>& fn) override;

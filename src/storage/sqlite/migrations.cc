@@ -318,11 +318,56 @@ CREATE TABLE triage (
   decided_at BIGINT NOT NULL,
   UNIQUE (project_id, vulnerability_key, component_name)
 );
-
 )sql";
 
-// Version 4: browser sign-in sessions and the audit actor index.
+constexpr std::string_view kV3 = R"sql(
+-- Bulwark schema, version 3: webhook deliveries as leased jobs with an attempt log, and the
+-- scheduler's slot per scanner configuration. The version 1 webhook_deliveries table had no
+-- repository and never held rows; it is replaced.
+DROP TABLE IF EXISTS webhook_deliveries;
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  scanner_config_id BIGINT REFERENCES scanner_configs(id) ON DELETE SET NULL,
+  delivery_id TEXT NOT NULL UNIQUE,
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT,
+  first_attempt_at BIGINT,
+  last_status INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT,
+  UNIQUE (event_id, url)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+CREATE INDEX webhook_deliveries_config ON webhook_deliveries (scanner_config_id, id);
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY,
+  delivery_row_id BIGINT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  attempted_at BIGINT NOT NULL,
+  status INTEGER,
+  latency_ms BIGINT NOT NULL DEFAULT 0,
+  response_snippet TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL
+);
+CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_row_id, id);
+-- 0 = never fired / no next run (a sentinel keeps the claim a plain equality on both backends).
+ALTER TABLE scanner_configs ADD COLUMN schedule_last_fired_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE scanner_configs ADD COLUMN schedule_next_run_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE scanner_configs ADD COLUMN schedule_note TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::string_view kV4 = R"sql(
+-- Bulwark schema, version 4 (numbered after the scan and webhook migrations).
 -- Browser sign-in sessions: only the hash of the cookie value is kept.
 CREATE TABLE web_sessions (
   id INTEGER PRIMARY KEY,
@@ -341,6 +386,7 @@ const std::vector<sql::Migration>& Migrations() {
   static const std::vector<sql::Migration> migrations = {
       {1, "initial schema", kV1},
       {2, "scans as jobs, finding lifecycle, triage", kV2},
+      {3, "webhook deliveries and schedule slots", kV3},
       {4, "browser sessions", kV4},
   };
   return migrations;

@@ -1,0 +1,176 @@
+// Scale-out: three real `bulwark serve` processes on one PostgreSQL schema share queued imports
+// and due schedules; every job runs exactly once and every webhook reaches a real receiver on
+// loopback exactly once.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <random>
+#include <set>
+
+#include "env/clock.h"
+#include "env/crypto.h"
+#include "storage/store.h"
+#include "test/fakes/webhook_receiver/webhook_receiver.h"
+#include "test/integration/process.h"
+
+namespace bulwark::testing {
+namespace {
+
+constexpr char kKeyHex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+constexpr char kSecret[] = "whsec-scale-out";
+
+class ScaleOut : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
+    const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
+    if (!base || !*base) {
+      if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
+      FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run the tests under "
+                "scripts/with-postgres.sh (or set BULWARK_TEST_POSTGRES=skip to skip them)";
+    }
+    admin_url_ = base;
+    schema_ = "scale_" + std::to_string(getpid()) + "_" + std::to_string(std::random_device()());
+    pqxx::connection conn(admin_url_);
+    pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
+    url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_;
+    dir_ = std::filesystem::temp_directory_path() / schema_;
+    std::filesystem::create_directories(dir_);
+    auto store = storage::OpenStore(url_);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    // An existing user, so no process races to create the first administrator.
+    ASSERT_TRUE(store_->Users().Create({0, "ops", "x", storage::Role::kAdmin, Now()}));
+    project_ = *store_->Projects().Create({0, "shop", "", "main", Now()});
+  }
+  void TearDown() override {
+    processes_.clear();
+    store_.reset();
+    if (!schema_.empty()) {
+      pqxx::connection conn(admin_url_);
+      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  static storage::Time Now() { return env::Clock::System().Now(); }
+
+  void StartProcess(int index) {
+    const std::string data = (dir_ / ("p" + std::to_string(index))).string();
+    auto p = std::make_unique<Process>(
+        std::vector<std::string>{"serve", "--listen", "127.0.0.1:0", "--data-dir", data,
+                                 "--database", url_, "--workers", "2", "--scheduler-interval", "1",
+                                 "--webhook-url", receiver_.Url("/all"),
+                                 "--webhook-allow-private-networks", "true"},
+        std::map<std::string, std::string>{{"BULWARK_SECRET_KEY", kKeyHex},
+                                           {"BULWARK_WEBHOOK_SECRET", kSecret},
+                                           {"BULWARK_LOG_LEVEL", "info"}});
+    ASSERT_NE(p->WaitForLine("listening on "), "") << p->Stderr();
+    processes_.push_back(std::move(p));
+  }
+
+  // An import of a real Xray file, queued as a durable job (what the upload endpoint stores).
+  std::int64_t QueueImport(int i) {
+    storage::Scan s;
+    s.project_id = project_.id;
+    s.tool = "jfrogxraysca";
+    s.method = "import";
+    s.branch = "import-" + std::to_string(i);
+    s.source_file_name = "build_scan.json";
+    s.source_path = BULWARK_SOURCE_DIR "/test/fixtures/xray/build_scan.json";
+    s.created_at = Now();
+    auto created = store_->Scans().Create(s);
+    EXPECT_TRUE(created) << created.error().message;
+    return created ? created->id : 0;
+  }
+
+  // A scanner configuration whose daily schedule is due at once (its first slot is its creation).
+  void QueueSchedule(int i) {
+    storage::ScannerConfig c;
+    c.project_id = project_.id;
+    c.tool = "jfrogxraysca";
+    c.branch = "scheduled-" + std::to_string(i);
+    c.schedule = {true, "daily", 1, {}};
+    c.created_at = Now();
+    auto created = store_->ScannerConfigs().Create(c);
+    ASSERT_TRUE(created) << created.error().message;
+  }
+
+  std::vector<storage::Scan> AllScans() {
+    return store_->Scans().List({}, {1000, ""}).value().items;
+  }
+
+  std::string admin_url_, schema_, url_;
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  storage::Project project_;
+  WebhookReceiver receiver_{kSecret};
+  std::vector<std::unique_ptr<Process>> processes_;
+};
+
+TEST_F(ScaleOut, ThreeProcessesRunEveryJobOnceAndDeliverEveryWebhookOnce) {
+  constexpr int kImports = 24, kSchedules = 6, kProcesses = 3;
+  for (int i = 0; i < kImports; ++i) QueueImport(i);
+  for (int i = 0; i < kSchedules; ++i) QueueSchedule(i);
+  for (int i = 0; i < kProcesses; ++i) StartProcess(i);
+
+  constexpr size_t kEvents = kImports + kSchedules;
+  ASSERT_TRUE(receiver_.WaitForRequests(kEvents, std::chrono::seconds(180)))
+      << "received " << receiver_.Requests().size() << " of " << kEvents << "\n"
+      << processes_[0]->Stderr();
+
+  // Every job ran once: one claim each, all final; each schedule fired once.
+  const auto scans = AllScans();
+  ASSERT_EQ(scans.size(), kEvents);
+  int scheduled = 0;
+  for (const auto& s : scans) {
+    EXPECT_TRUE(storage::IsFinal(s.state)) << "scan " << s.id;
+    EXPECT_EQ(s.attempts, 1) << "scan " << s.id << " was claimed " << s.attempts << " times";
+    if (s.method == "import") {
+      EXPECT_EQ(s.state, storage::ScanState::kFinished) << s.error.value_or("");
+    }
+    if (s.method == "scheduled") ++scheduled;
+  }
+  EXPECT_EQ(scheduled, kSchedules);
+
+  // Stop the processes (graceful) so no late delivery can arrive after the count.
+  for (auto& p : processes_) p->Signal(SIGTERM);
+  for (auto& p : processes_) EXPECT_EQ(p->Wait(), 0) << p->Stderr();
+
+  // Every webhook was received exactly once: one request per scan, distinct delivery ids,
+  // every signature valid.
+  const auto requests = receiver_.Requests();
+  EXPECT_EQ(requests.size(), kEvents);
+  std::set<std::string> delivery_ids, scan_ids;
+  for (const auto& r : requests) {
+    EXPECT_TRUE(r.signature_valid) << r.signature_problem;
+    delivery_ids.insert(r.headers.at("x-bulwark-delivery"));
+    scan_ids.insert(nlohmann::json::parse(r.body)["scan"]["id"].get<std::string>());
+  }
+  EXPECT_EQ(delivery_ids.size(), kEvents);
+  EXPECT_EQ(scan_ids.size(), kEvents);
+  EXPECT_EQ(receiver_.Accepted(), static_cast<int>(kEvents));
+
+  // The processes' own logs agree: each schedule queued once in all, each scan ended once.
+  int queued = 0, ended = 0;
+  for (auto& p : processes_) {
+    const std::string err = p->Stderr();
+    int mine = 0;
+    for (size_t at = 0; (at = err.find("queued scan", at)) != std::string::npos; ++at) ++queued;
+    for (const char* word : {" finished findings=", " failed: "}) {
+      for (size_t at = 0; (at = err.find(word, at)) != std::string::npos; ++at) ++mine;
+    }
+    ended += mine;
+    std::cout << "process ran " << mine << " scans\n";
+  }
+  EXPECT_EQ(queued, kSchedules);
+  EXPECT_EQ(ended, static_cast<int>(kEvents));
+}
+
+}  // namespace
+}  // namespace bulwark::testing
