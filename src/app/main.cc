@@ -10,6 +10,10 @@ int main(int argc, char** argv) {
   bulwark::cli::RegisterTokenCommand(app);
   bulwark::cli::RegisterVersionCommand(app);
   bulwark::cli::RegisterParseCommand(app);
+  bulwark::cli::RegisterScanCommand(app);
+  bulwark::cli::RegisterImportCommand(app);
+  bulwark::cli::RegisterStatusCommand(app);
+  bulwark::cli::RegisterListCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
