@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -213,18 +214,24 @@ FindingInfo ParseFinding(const json& j) {
     for (const json& cve : *it) {
       std::string id = cve.is_string() ? cve.get<std::string>() : Str(cve, "id");
       if (!id.empty()) f.cves.push_back(id);
+      if (!cve.is_object()) continue;
       for (const char* key : {"cvss_v3", "cvss_v2", "cvss_v4"}) {
-        if (auto c = cve.is_object() ? cve.find(key) : cve.end(); c != cve.end()) {
-          double score = c->is_number() ? c->get<double>() : Num(*c, "score");
-          if (score > 0 && (!f.cvss || score > *f.cvss)) f.cvss = score;
+        double score = Num(cve, (std::string(key) + "_score").c_str());
+        if (auto c = cve.find(key); c != cve.end()) {
+          score = std::max(score, c->is_number() ? c->get<double>() : Num(*c, "score"));
         }
+        if (score > 0 && (!f.cvss || score > *f.cvss)) f.cvss = score;
       }
     }
   }
-  if (auto it = j.find("component"); it != j.end()) {
+  if (auto it = j.find("component"); it != j.end() && it->is_object()) {
     f.component_type = Str(*it, "type");
     f.component_name = Str(*it, "name");
     f.component_version = Str(*it, "version");
+  } else {  // flat form: component (the name), component_type, component_version
+    f.component_name = Str(j, "component");
+    f.component_type = Str(j, "component_type");
+    f.component_version = Str(j, "component_version");
   }
   f.fixed_versions = Strings(j, "fixed_versions");
   if (auto it = j.find("triage"); it != j.end() && it->is_object()) {
@@ -311,7 +318,8 @@ core::Result<json> ApiClient::Call(const std::string& method, const std::string&
 
 core::Result<Page<ProjectInfo>> ApiClient::ListProjects(const std::string& name,
                                                         const std::string& cursor) {
-  auto body = Call("GET", "/projects" + Query({{"name", name}, {"cursor", cursor}}), "", "");
+  auto body =
+      Call("GET", "/projects" + Query({{"name", name}, {"q", name}, {"cursor", cursor}}), "", "");
   if (!body) return std::unexpected(body.error());
   return ParsePage<ProjectInfo>(*body, "projects", ParseProject);
 }
@@ -365,7 +373,7 @@ core::Result<ScanInfo> ApiClient::StartScan(const std::string& project_id,
   auto res = Call("POST", "/projects/" + UrlEncode(project_id) + "/scans", "application/json",
                   body.dump());
   if (!res) return std::unexpected(res.error());
-  return ParseScan(*res);
+  return Absolute(ParseScan(*res));
 }
 
 core::Result<ScanInfo> ApiClient::Import(const std::string& project_id, const ImportRequest& req) {
@@ -392,13 +400,19 @@ core::Result<ScanInfo> ApiClient::Import(const std::string& project_id, const Im
   auto res = Call("POST", "/projects/" + UrlEncode(project_id) + "/imports",
                   "multipart/form-data; boundary=" + boundary, std::move(body));
   if (!res) return std::unexpected(res.error());
-  return ParseScan(*res);
+  return Absolute(ParseScan(*res));
 }
 
 core::Result<ScanInfo> ApiClient::GetScan(const std::string& scan_id) {
   auto res = Call("GET", "/scans/" + UrlEncode(scan_id), "", "");
   if (!res) return std::unexpected(res.error());
-  return ParseScan(*res);
+  return Absolute(ParseScan(*res));
+}
+
+ScanInfo ApiClient::Absolute(ScanInfo scan) const {
+  if (scan.html_link.starts_with("/")) scan.html_link = connection_.host + scan.html_link;
+  if (scan.api_link.starts_with("/")) scan.api_link = connection_.host + scan.api_link;
+  return scan;
 }
 
 core::Result<Page<ScanInfo>> ApiClient::ListScans(const std::string& project_id,
@@ -410,7 +424,13 @@ core::Result<Page<ScanInfo>> ApiClient::ListScans(const std::string& project_id,
                        Query({{"branch", branch}, {"tool", tool}, {"cursor", cursor}}),
                    "", "");
   if (!body) return std::unexpected(body.error());
-  return ParsePage<ScanInfo>(*body, "scans", ParseScan);
+  auto page = ParsePage<ScanInfo>(*body, "scans", ParseScan);
+  // Filters the server may not apply itself.
+  std::erase_if(page.items, [&](const ScanInfo& s) {
+    return (!branch.empty() && s.branch != branch) || (!tool.empty() && s.tool != tool);
+  });
+  for (ScanInfo& s : page.items) s = Absolute(std::move(s));
+  return page;
 }
 
 core::Result<ScanDiff> ApiClient::Diff(const std::string& scan_id) {
@@ -443,6 +463,7 @@ core::Result<Page<FindingInfo>> ApiClient::ListFindings(const std::string& proje
   auto body = Call("GET",
                    "/projects/" + UrlEncode(project_id) + "/findings" +
                        Query({{"branch", q.branch},
+                              {"tool", q.tool},
                               {"severity", q.severity},
                               {"state", q.state},
                               {"limit", std::to_string(q.limit)},

@@ -89,7 +89,7 @@ struct StartScanRequest {
 };
 
 struct FindingQuery {
-  std::string branch, severity, state;
+  std::string branch, tool, severity, state;
   int limit = 100;
   std::string cursor;
 };
@@ -106,7 +106,8 @@ class ApiClient {
   // `transport` must outlive the client.
   ApiClient(Connection connection, env::HttpTransport& transport);
 
-  // Project by exact name, else by id; kNotFound names what was looked for.
+  // Project by exact name (filtered here too: the server may match substrings or ignore the
+  // filter), else by id; kNotFound names what was looked for.
   core::Result<ProjectInfo> FindProject(const std::string& name_or_id);
   core::Result<Page<ProjectInfo>> ListProjects(const std::string& name, const std::string& cursor);
   core::Result<Page<ScannerInfo>> ListScanners(const std::string& project_id,
@@ -114,6 +115,7 @@ class ApiClient {
   core::Result<ScanInfo> StartScan(const std::string& project_id, const StartScanRequest& req);
   core::Result<ScanInfo> Import(const std::string& project_id, const ImportRequest& req);
   core::Result<ScanInfo> GetScan(const std::string& scan_id);
+  // Scans of the project; those of another branch or tool (when given) are left out here.
   core::Result<Page<ScanInfo>> ListScans(const std::string& project_id, const std::string& branch,
                                          const std::string& tool, const std::string& cursor);
   core::Result<ScanDiff> Diff(const std::string& scan_id);
@@ -123,6 +125,9 @@ class ApiClient {
  private:
   core::Result<nlohmann::json> Call(const std::string& method, const std::string& path,
                                     const std::string& content_type, std::string body);
+
+  // Links the server gives relative to its root, made absolute.
+  ScanInfo Absolute(ScanInfo scan) const;
 
   Connection connection_;
   env::HttpTransport& transport_;

@@ -37,6 +37,7 @@ class FakeApi : public env::HttpTransport {
   std::string fail_error;         // set: the scan ends "failed" with this error
   json findings = json::array();  // of project 7
   json diff = {{"new", json::array()}, {"fixed", json::array()}, {"unchanged", json::array()}};
+  bool has_diff_route = true;
   int import_status = 202;  // 422/413: rejected with import_error
   json import_error;
   std::vector<Recorded> requests;
@@ -104,7 +105,7 @@ class FakeApi : public env::HttpTransport {
                  {"summary", {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}}},
                  {"risk_score", 0},
                  {"created_at", "2026-11-25T12:00:0" + std::to_string(scans.size()) + "Z"},
-                 {"links", {{"html", std::string(kHost) + "/scans/" + id}}},
+                 {"links", {{"html", "/scans/" + id}, {"api", "/api/v1/scans/" + id}}},
                  {"step", 0}};
     scans[id] = scan;
     return scan;
@@ -146,6 +147,7 @@ class FakeApi : public env::HttpTransport {
       return Reply(202, NewScan(Field(r.body, "tool"), Field(r.body, "branch"), "import"));
     }
     if (r.method == "GET" && r.path.starts_with("/scans/") && r.path.ends_with("/diff")) {
+      if (!has_diff_route) return Reply(404, Error("not_found", "no route"));
       return Reply(200, diff);
     }
     if (r.method == "GET" && r.path.starts_with("/scans/")) {
@@ -186,9 +188,11 @@ class FakeApi : public env::HttpTransport {
 
   env::HttpResult FindingsPage(const Recorded& r) {
     std::string severity = Param(r.query, "severity");
+    std::string state = Param(r.query, "state");
     json matching = json::array();
     for (const json& f : findings) {
-      if (severity.empty() || f["severity"] == severity) matching.push_back(f);
+      if ((severity.empty() || f["severity"] == severity) && (state.empty() || f["state"] == state))
+        matching.push_back(f);
     }
     std::size_t offset = Param(r.query, "cursor").empty()
                              ? 0
@@ -206,16 +210,19 @@ class FakeApi : public env::HttpTransport {
 inline json MakeFinding(int id, const std::string& severity, const std::string& issue,
                         const std::string& cve, const std::string& name, const std::string& version,
                         std::vector<std::string> fixed = {}, const std::string& state = "open") {
-  return {{"id", id},
-          {"severity", severity},
-          {"kind", "vulnerability"},
-          {"issue_id", issue},
-          {"cves", cve.empty() ? json::array() : json::array({{{"id", cve}}})},
-          {"component", {{"type", "npm"}, {"name", name}, {"version", version}}},
-          {"fixed_versions", fixed},
-          {"summary", "a flaw in " + name},
-          {"state", state},
-          {"tool", "jfrogxraysca"}};
+  return {
+      {"id", id},
+      {"severity", severity},
+      {"kind", "vulnerability"},
+      {"issue_id", issue},
+      {"cves", cve.empty() ? json::array() : json::array({{{"id", cve}, {"cvss_v3_score", 7.5}}})},
+      {"component", name},
+      {"component_type", "npm"},
+      {"component_version", version},
+      {"fixed_versions", fixed},
+      {"summary", "a flaw in " + name},
+      {"state", state},
+      {"tool", "jfrogxraysca"}};
 }
 
 }  // namespace bulwark::cli::testing

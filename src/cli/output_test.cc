@@ -133,3 +133,29 @@ TEST(Sarif, EmptyScanIsStillAValidLog) {
 
 }  // namespace
 }  // namespace bulwark::cli
+
+namespace bulwark::cli {
+namespace {
+
+TEST(ParseFinding, ReadsNestedAndFlatComponentsTriageAndCvss) {
+  FindingInfo nested = ParseFinding(json::parse(R"({"id": 4, "severity": "High",
+      "issue_id": "XRAY-4", "cves": [{"id": "CVE-1", "cvss_v3": {"score": 8.1}}],
+      "component": {"type": "npm", "name": "qs", "version": "6.0.0"},
+      "fixed_versions": ["6.0.4"], "state": "open"})"));
+  EXPECT_EQ(nested.id, "4");
+  EXPECT_EQ(nested.severity, domain::Severity::kHigh);
+  EXPECT_EQ(nested.ComponentLabel(), "qs@6.0.0");
+  EXPECT_EQ(nested.cvss, 8.1);
+  EXPECT_FALSE(nested.Triaged());
+  FindingInfo flat = ParseFinding(json::parse(R"({"id": 5, "severity": "critical",
+      "issue_id": null, "cves": [{"id": "CVE-2", "cvss_v3_score": 9.1, "cvss_v2_score": 7}],
+      "component": "lodash", "component_type": "npm", "component_version": "4.17.15",
+      "state": "new", "triage": {"state": "risk_accepted", "reason": "x"}})"));
+  EXPECT_EQ(flat.ComponentLabel(), "lodash@4.17.15");
+  EXPECT_EQ(flat.VulnerabilityKey(), "CVE-2");
+  EXPECT_EQ(flat.cvss, 9.1);
+  EXPECT_TRUE(flat.Triaged());
+}
+
+}  // namespace
+}  // namespace bulwark::cli

@@ -90,8 +90,22 @@ core::Result<GateInput> Pipeline::GatherGateInput(const ScanInfo& scan, const Ga
   input.risk_score = scan.risk_score;
   if (gate.NeedsNewCounts() || gate.risk) {
     auto got = client_->Diff(scan.id);
-    if (!got) return std::unexpected(got.error().Wrap("reading the findings new in this scan"));
-    diff = *got;
+    if (got) {
+      diff = *got;
+    } else if (got.error().code == core::ErrorCode::kNotFound) {
+      // No diff route on this server: the findings first seen by the branch's latest scan.
+      log_->Debug("no scan diff (" + got.error().message + "); using findings in state new");
+      auto fresh = OpenFindings(scan, "", "new", SIZE_MAX);
+      if (!fresh) return std::unexpected(fresh.error().Wrap("reading the new findings"));
+      diff = ScanDiff{};
+      diff->lists = true;
+      for (FindingInfo& f : *fresh) {
+        if (f.state == "new") diff->new_findings.push_back(std::move(f));
+      }
+      diff->new_total = static_cast<int>(diff->new_findings.size());
+    } else {
+      return std::unexpected(got.error().Wrap("reading the findings new in this scan"));
+    }
     if (diff->lists) {
       input.new_counts = CountOpen(diff->new_findings);
     } else if (diff->new_counts) {
@@ -124,9 +138,10 @@ core::Result<GateInput> Pipeline::GatherGateInput(const ScanInfo& scan, const Ga
 
 core::Result<std::vector<FindingInfo>> Pipeline::OpenFindings(const ScanInfo& scan,
                                                               const std::string& severity,
+                                                              const std::string& state,
                                                               std::size_t enough) {
   std::vector<FindingInfo> found;
-  FindingQuery query{scan.branch, severity, "", 200, ""};
+  FindingQuery query{scan.branch, scan.tool, severity, state, 200, ""};
   for (std::size_t page = 0; page < kMaxPages && found.size() < enough; ++page) {
     auto got = client_->ListFindings(scan.project_id, query);
     if (!got) return std::unexpected(got.error());
@@ -155,7 +170,7 @@ std::vector<FindingInfo> Pipeline::Offending(const ScanInfo& scan, const GateRes
     if (!v.severity) continue;
     total += static_cast<std::size_t>(scan.summary.Get(*v.severity));
     auto found =
-        OpenFindings(scan, std::string(domain::SeverityName(*v.severity)), kMaxListedFindings);
+        OpenFindings(scan, std::string(domain::SeverityName(*v.severity)), "", kMaxListedFindings);
     if (!found) {
       log_->Warn("could not list the offending findings: " + found.error().message);
       continue;
@@ -190,7 +205,7 @@ int Pipeline::Report(const ScanInfo& scan, const GateOptions& gate) {
       return Fail(s.error());
     }
   } else if (output_.format == "sarif") {
-    auto findings = OpenFindings(scan, "", SIZE_MAX);
+    auto findings = OpenFindings(scan, "", "", SIZE_MAX);
     if (!findings) return Fail(findings.error().Wrap("reading the findings for SARIF"));
     SortBySeverity(*findings);
     if (auto s = WriteMachine(BuildSarif(scan, *findings, BULWARK_VERSION)); !s) {

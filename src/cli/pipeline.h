@@ -69,9 +69,11 @@ class Pipeline {
                                           std::optional<ScanDiff>& diff);
   std::vector<FindingInfo> Offending(const ScanInfo& scan, const GateResult& result,
                                      const std::optional<ScanDiff>& diff, std::size_t& total);
+  // Open, untriaged findings of the scan's branch and tool (optionally of one severity or
+  // state), until at least `enough` are gathered or the pages end.
   core::Result<std::vector<FindingInfo>> OpenFindings(const ScanInfo& scan,
                                                       const std::string& severity,
-                                                      std::size_t enough);
+                                                      const std::string& state, std::size_t enough);
 
   CommandIo& io_;
   ConnectionFlags flags_;

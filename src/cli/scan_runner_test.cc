@@ -256,6 +256,18 @@ TEST_F(ScanRunnerTest, NewFindingThresholdsCountOnlyUntriagedNewFindings) {
   EXPECT_THAT(out_.str(), HasSubstr("debug@2.0.0"));
 }
 
+TEST_F(ScanRunnerTest, WithoutADiffRouteNewMeansFindingsInStateNew) {
+  api_.has_diff_route = false;
+  args_.gate.new_crit = 0;
+  api_.final_summary = {{"critical", 2}};
+  api_.findings = {MakeFinding(1, "critical", "XRAY-1", "", "old", "1.0.0", {}, "open"),
+                   MakeFinding(2, "critical", "XRAY-2", "", "fresh", "1.0.0", {}, "new")};
+  EXPECT_EQ(Run(), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("number of new vulnerabilities with critical severity (1)"));
+  EXPECT_THAT(out_.str(), HasSubstr("fresh@1.0.0"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("old@1.0.0")));
+}
+
 TEST_F(ScanRunnerTest, RiskThresholdComparesWithThePreviousScanOfToolAndBranch) {
   args_.gate.risk = true;
   api_.final_risk = 40;

@@ -20,7 +20,7 @@ core::Result<ScanInfo> LatestFinished(Pipeline& p, const ProjectInfo& project,
     auto scans = p.client().ListScans(project.id, branch, tool, cursor);
     if (!scans) return std::unexpected(scans.error());
     for (const ScanInfo& s : scans->items) {
-      if (s.state != "finished" || (!branch.empty() && s.branch != branch)) continue;
+      if (s.state != "finished") continue;
       if (!latest || s.created_at > latest->created_at) latest = s;
     }
     cursor = scans->next_cursor;
