@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   bulwark::cli::RegisterServeCommand(app);
   bulwark::cli::RegisterTokenCommand(app);
+  bulwark::cli::RegisterUserCommand(app);
   bulwark::cli::RegisterVersionCommand(app);
   bulwark::cli::RegisterParseCommand(app);
   bulwark::cli::RegisterScanCommand(app);

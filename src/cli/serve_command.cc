@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstring>
@@ -13,6 +14,8 @@
 #include "cli/commands.h"
 #include "cli/runtime.h"
 #include "http/server.h"
+#include "jobs/scan_runner.h"
+#include "scanners/registry.h"
 
 namespace bulwark::cli {
 namespace {
@@ -61,10 +64,25 @@ int Serve(const ConfigFlags& flags) {
   Config config = LoadConfigOrExit(flags);
   SetUpLogging(config);
   PrepareDataDirOrExit(config);
-  LoadSecretKeyOrExit(config);
+  const env::SecretKey secret_key = LoadSecretKeyOrExit(config);
   auto store = OpenStoreOrExit(config);
   env::Clock& clock = env::Clock::System();
+  scanners::ScannerRegistry registry;
+  scanners::RegisterBuiltinScanners(registry);
+  auto transport = env::MakeCurlTransport();
+  jobs::ScanRunnerOptions runner_options;
+  runner_options.owner = fmt::format("bulwark-{}", getpid());
+  auto runner = std::make_unique<jobs::ScanRunner>(
+      jobs::ScanRunnerDeps{*store, clock, registry, *transport, secret_key}, runner_options);
   http::ApiContext ctx{*store, clock};
+  ctx.secret_key = &secret_key;
+  ctx.transport = transport.get();
+  ctx.scanners = &registry;
+  ctx.data_dir = config.data_dir;
+  if (auto cap = ProcessEnv("BULWARK_MAX_UPLOAD_BYTES")) {
+    ctx.max_upload_bytes = std::strtoull(cap->c_str(), nullptr, 10);
+  }
+  ctx.wake_scan_workers = [&runner] { runner->Wake(); };
   auto server = std::make_unique<http::Server>(ctx);
   auto port = server->Bind(config.listen_host, config.listen_port);
   if (!port) ExitWithError(fmt::format("listen: {}", port.error().message));
@@ -84,6 +102,7 @@ int Serve(const ConfigFlags& flags) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread when serving ends
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  runner->Start();  // after the mask: worker threads inherit it
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -98,6 +117,7 @@ int Serve(const ConfigFlags& flags) {
   pthread_kill(signal_thread.native_handle(), SIGUSR1);
   signal_thread.join();
   server.reset();
+  runner.reset();
   store.reset();
   if (!ran) {
     spdlog::error("server stopped: {}", ran.error().message);

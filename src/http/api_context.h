@@ -4,7 +4,15 @@
 // auth.h's Authorized(ctx, min_role, handler).
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
 #include "env/clock.h"
+#include "env/crypto.h"
+#include "env/http_transport.h"
+#include "jobs/ssrf_guard.h"
+#include "scanners/registry.h"
 #include "storage/store.h"
 
 namespace bulwark::http {
@@ -12,6 +20,20 @@ namespace bulwark::http {
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
+  // Uploads are stored under data_dir/uploads; larger ones are refused with 413.
+  std::filesystem::path data_dir = {};
+  std::uint64_t max_upload_bytes = std::uint64_t{1} << 30;
+  // Tells the scan workers a scan was queued or canceled (empty = nobody to tell).
+  std::function<void()> wake_scan_workers = {};
+  // Seals integration access tokens and webhook secrets at rest. Routes that store secrets
+  // answer 503 while it is absent.
+  const env::SecretKey* secret_key = nullptr;
+  // The transport scanner adapters talk through (the server's libcurl transport) and the
+  // registry they are created from. Integration routes answer 503 while either is absent.
+  env::HttpTransport* transport = nullptr;
+  const scanners::ScannerRegistry* scanners = nullptr;
+  // SSRF rules a webhook URL is checked against where it enters.
+  jobs::SsrfPolicy webhook_policy = {};
 };
 
 }  // namespace bulwark::http

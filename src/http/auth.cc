@@ -18,10 +18,76 @@ std::string Iso(storage::Time t) {
 
 }  // namespace
 
+std::string Principal::Actor() const {
+  return session_id ? "user:" + username : "token:" + token_name;
+}
+
+std::string CsrfTokenFor(std::string_view session_secret) {
+  return env::HmacSha256Hex(session_secret, "bulwark-csrf");
+}
+
+std::optional<std::string> CookieValue(const httplib::Request& req, std::string_view name) {
+  const std::string header = req.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    auto end = rest.find(';');
+    std::string_view part = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+core::Result<Principal> AuthenticateSession(const httplib::Request& req, ApiContext& ctx,
+                                            const std::string& secret) {
+  auto session = ctx.store.LoginSessions().GetBySecretHash(env::HashToken(secret));
+  if (!session) {
+    if (session.error().code == ErrorCode::kNotFound) {
+      return core::Fail(ErrorCode::kUnauthenticated, "the session has ended; sign in again");
+    }
+    return std::unexpected(session.error());
+  }
+  if (session->expires_at <= ctx.clock.Now()) {
+    return core::Fail(ErrorCode::kUnauthenticated, "the session expired; sign in again");
+  }
+  auto user = ctx.store.Users().Get(session->user_id);
+  if (!user) {
+    if (user.error().code == ErrorCode::kNotFound) {
+      return core::Fail(ErrorCode::kUnauthenticated, "the session's user no longer exists");
+    }
+    return std::unexpected(user.error());
+  }
+  Principal who;
+  who.token_name = "session";
+  who.role = user->role;
+  who.user_id = user->id;
+  who.username = user->username;
+  who.session_id = session->id;
+  who.csrf_token = CsrfTokenFor(secret);
+  const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+  if (!safe && !env::ConstantTimeEquals(req.get_header_value("X-CSRF-Token"), who.csrf_token)) {
+    return core::Fail(ErrorCode::kPermissionDenied,
+                      "missing or wrong X-CSRF-Token header; a signed-in browser sends the "
+                      "csrf_token it received at sign-in");
+  }
+  return who;
+}
+
+}  // namespace
+
 core::Result<Principal> Authenticate(const httplib::Request& req, ApiContext& ctx) {
   if (!req.has_header("Authorization")) {
+    if (auto cookie = CookieValue(req, kSessionCookie); cookie && !cookie->empty()) {
+      return AuthenticateSession(req, ctx, *cookie);
+    }
     return core::Fail(ErrorCode::kUnauthenticated,
-                      "missing Authorization header; send 'Authorization: Bearer <token>'");
+                      "missing Authorization header; send 'Authorization: Bearer <token>' or "
+                      "sign in");
   }
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "Bearer ";
@@ -57,7 +123,11 @@ core::Result<Principal> Authenticate(const httplib::Request& req, ApiContext& ct
   }
   // Last use is informative: a failure to record it must not refuse the request.
   (void)ctx.store.Tokens().TouchLastUsed(found->id, now);
-  return Principal{found->id, found->name, found->role, found->user_id};
+  Principal who{found->id, found->name, found->role, found->user_id, "", std::nullopt, ""};
+  if (found->user_id) {
+    if (auto user = ctx.store.Users().Get(*found->user_id)) who.username = user->username;
+  }
+  return who;
 }
 
 httplib::Server::Handler Authorized(ApiContext& ctx, storage::Role min_role,
@@ -67,11 +137,11 @@ httplib::Server::Handler Authorized(ApiContext& ctx, storage::Role min_role,
     auto principal = Authenticate(req, ctx);
     if (!principal) return WriteError(res, principal.error());
     if (principal->role < min_role) {
-      return WriteError(res,
-                        core::Error{ErrorCode::kPermissionDenied,
-                                    fmt::format("this needs the {} role; token '{}' has {}",
-                                                storage::RoleName(min_role), principal->token_name,
-                                                storage::RoleName(principal->role))});
+      return WriteError(
+          res,
+          core::Error{ErrorCode::kPermissionDenied,
+                      fmt::format("this needs the {} role; {} has {}", storage::RoleName(min_role),
+                                  principal->Actor(), storage::RoleName(principal->role))});
     }
     handler(req, res, *principal);
   };

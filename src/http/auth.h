@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,16 +13,34 @@
 
 namespace bulwark::http {
 
-// Who is calling: the token that authenticated the request.
+// Who is calling: the token, or the browser session, that authenticated the request.
 struct Principal {
-  std::int64_t token_id = 0;
-  std::string token_name;
+  std::int64_t token_id = 0;  // 0 for a browser session
+  std::string token_name;     // the token's name, or "session" for a browser session
   storage::Role role = storage::Role::kViewer;
   std::optional<std::int64_t> user_id;
+  std::string username;                    // set for a browser session and for a user's token
+  std::optional<std::int64_t> session_id;  // set for a browser session
+  std::string csrf_token;                  // the session's CSRF token; empty for bearer tokens
+
+  // "user:<name>" for a session, "token:<name>" for an API token (audit log, logs).
+  std::string Actor() const;
 };
 
-// Checks the request's bearer token against the store: kUnauthenticated (message says why:
-// missing or malformed header, unknown, expired, revoked) or the principal. Records last use.
+// The session cookie's name and lifetime.
+inline constexpr std::string_view kSessionCookie = "bulwark_session";
+inline constexpr std::chrono::hours kSessionLifetime{12};
+
+// The value of cookie `name`, if the request carries it.
+std::optional<std::string> CookieValue(const httplib::Request& req, std::string_view name);
+
+// The CSRF token that goes with a session cookie value: derived, never stored.
+std::string CsrfTokenFor(std::string_view session_secret);
+
+// Authenticates by `Authorization: Bearer <token>` or, without that header, by the session
+// cookie: kUnauthenticated (message says why: missing or malformed header, unknown, expired,
+// revoked) or the principal. Records a token's last use. A cookie-authenticated request with a
+// method other than GET/HEAD must carry the session's X-CSRF-Token: kPermissionDenied otherwise.
 core::Result<Principal> Authenticate(const httplib::Request& req, ApiContext& ctx);
 
 using AuthorizedHandler =

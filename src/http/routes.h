@@ -7,7 +7,30 @@
 
 namespace bulwark::http {
 
-// GET /api/v1/me: the calling token's name and role.
+// GET /api/v1/me (token or session), POST /api/v1/auth/login and /api/v1/auth/logout.
 void RegisterMeRoutes(httplib::Server& svr, ApiContext& ctx);
+// Scans: POST /api/v1/projects/{id}/scans, GET /api/v1/projects/{id}/scans, GET /api/v1/scans/{id},
+// POST /api/v1/scans/{id}/cancel.
+void RegisterScanRoutes(httplib::Server& svr, ApiContext& ctx);
+// POST /api/v1/projects/{id}/imports (multipart, streamed to disk).
+void RegisterImportRoutes(httplib::Server& svr, ApiContext& ctx);
+// GET /api/v1/projects/{id}/findings, /api/v1/projects/{id}/summary, GET/PATCH
+// /api/v1/findings/{id}.
+void RegisterFindingRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/users[/{id}] (admin) and /api/v1/tokens[/{id}].
+void RegisterUserRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/integrations[/{tool}[/test|/repositories]]: settings, connection test, repositories.
+void RegisterIntegrationRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/projects[/{id}]: projects with severity counts and risk score.
+void RegisterProjectRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// /api/v1/projects/{id}/scanners[/{sid}]: a project's scanner configurations.
+void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx);
+
+// The embedded web UI for every other GET path (SPA fallback to /index.html); register last.
+void RegisterStaticRoutes(httplib::Server& svr, ApiContext& ctx);
 
 }  // namespace bulwark::http

@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/routes.h"
 
@@ -69,6 +70,15 @@ Server::Server(ApiContext& ctx)
   InstallMiddleware();
   RegisterOperationalRoutes();
   RegisterMeRoutes(svr_, ctx_);
+  RegisterScanRoutes(svr_, ctx_);
+  RegisterImportRoutes(svr_, ctx_);
+  RegisterFindingRoutes(svr_, ctx_);
+  RegisterIntegrationRoutes(svr_, ctx_);
+  RegisterProjectRoutes(svr_, ctx_);
+  RegisterScannerRoutes(svr_, ctx_);
+  RegisterUserRoutes(svr_, ctx_);
+  RegisterAuditRoutes(svr_, ctx_);
+  RegisterStaticRoutes(svr_, ctx_);  // last: it answers every other GET
 }
 
 Server::~Server() { Stop(); }
@@ -78,6 +88,7 @@ void Server::InstallMiddleware() {
     request_start = Steady::now();
     std::string id = req.get_header_value("X-Request-Id");
     res.set_header("X-Request-Id", AcceptableRequestId(id) ? id : NewRequestId());
+    res.set_header("X-Content-Type-Options", "nosniff");
     return httplib::Server::HandlerResponse::Unhandled;
   });
   svr_.set_error_handler(

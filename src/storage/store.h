@@ -29,27 +29,17 @@
 #include <vector>
 
 #include "core/error.h"
+#include "storage/findings.h"
+#include "storage/page.h"
+#include "storage/scans.h"
 
 namespace bulwark::storage {
-
-using Time = std::chrono::system_clock::time_point;
 
 enum class Role { kViewer = 0, kMember = 1, kAdmin = 2 };  // ordered: higher grants more
 
 std::string_view RoleName(Role role);
 // Parses "admin", "member" or "viewer".
 core::Result<Role> ParseRole(std::string_view text);
-
-struct PageRequest {
-  int limit = 50;      // 1..1000
-  std::string cursor;  // empty = first page
-};
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::string next_cursor;  // empty when there is no further page
-};
 
 struct User {
   std::int64_t id = 0;
@@ -204,6 +194,57 @@ class ScannerConfigRepository {
                                                  const PageRequest& page) = 0;
 };
 
+// A signed-in browser session. The cookie value is a random token shown only to the browser;
+// the database keeps its hash. Expired sessions never authenticate.
+struct LoginSession {
+  std::int64_t id = 0;
+  std::string secret_hash;  // env::HashToken of the cookie value; unique
+  std::int64_t user_id = 0;
+  Time created_at{};
+  Time expires_at{};
+};
+
+class LoginSessionRepository {
+ public:
+  virtual ~LoginSessionRepository() = default;
+  // kInvalidArgument when user_id names no user.
+  virtual core::Result<LoginSession> Create(const LoginSession& session) = 0;
+  virtual core::Result<LoginSession> GetBySecretHash(std::string_view secret_hash) = 0;
+  virtual core::Status Delete(std::int64_t id) = 0;
+  // Removes every session of the user (password change, deletion); not an error when none.
+  virtual core::Status DeleteForUser(std::int64_t user_id) = 0;
+  // Removes sessions whose expiry is at or before `now`; returns how many.
+  virtual core::Result<std::int64_t> DeleteExpired(Time now) = 0;
+};
+
+// One change made through the API or CLI: who, what, when, on what.
+struct AuditEntry {
+  std::int64_t id = 0;
+  Time at{};
+  std::string actor;        // "user:alice", "token:ci" or "cli"
+  std::string action;       // e.g. "project.create", "integration.update"
+  std::string target_type;  // e.g. "project"
+  std::string target_id;
+  std::string detail;  // short human text; never a secret
+  std::string request_id;
+};
+
+struct AuditFilter {
+  std::string actor;        // exact; empty = any
+  std::string action;       // exact; empty = any
+  std::string target_type;  // exact; empty = any
+  std::optional<Time> since;
+  std::optional<Time> until;  // exclusive
+};
+
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  virtual core::Result<AuditEntry> Append(const AuditEntry& entry) = 0;
+  virtual core::Result<Page<AuditEntry>> List(const AuditFilter& filter,
+                                              const PageRequest& page) = 0;
+};
+
 // The per-aggregate repositories. Outside a transaction each call commits on its own; inside
 // Store::WithTransaction all calls share the transaction.
 class Repositories {
@@ -214,6 +255,11 @@ class Repositories {
   virtual IntegrationRepository& Integrations() = 0;
   virtual ProjectRepository& Projects() = 0;
   virtual ScannerConfigRepository& ScannerConfigs() = 0;
+  virtual ScanRepository& Scans() = 0;
+  virtual FindingRepository& Findings() = 0;
+  virtual EventRepository& Events() = 0;
+  virtual LoginSessionRepository& LoginSessions() = 0;
+  virtual AuditRepository& Audit() = 0;
 };
 
 struct SchemaStatus {

@@ -197,12 +197,22 @@ class SqlRepositories final : public Repositories {
         tokens_(MakeTokenRepository(s)),
         integrations_(MakeIntegrationRepository(s)),
         projects_(MakeProjectRepository(s)),
-        scanner_configs_(MakeScannerConfigRepository(s)) {}
+        scanner_configs_(MakeScannerConfigRepository(s)),
+        scans_(MakeScanRepository(s)),
+        findings_(MakeFindingRepository(s)),
+        events_(MakeEventRepository(s)),
+        login_sessions_(MakeLoginSessionRepository(s)),
+        audit_(MakeAuditRepository(s)) {}
   UserRepository& Users() override { return *users_; }
   TokenRepository& Tokens() override { return *tokens_; }
   IntegrationRepository& Integrations() override { return *integrations_; }
   ProjectRepository& Projects() override { return *projects_; }
   ScannerConfigRepository& ScannerConfigs() override { return *scanner_configs_; }
+  ScanRepository& Scans() override { return *scans_; }
+  FindingRepository& Findings() override { return *findings_; }
+  EventRepository& Events() override { return *events_; }
+  LoginSessionRepository& LoginSessions() override { return *login_sessions_; }
+  AuditRepository& Audit() override { return *audit_; }
 
  private:
   std::unique_ptr<UserRepository> users_;
@@ -210,6 +220,11 @@ class SqlRepositories final : public Repositories {
   std::unique_ptr<IntegrationRepository> integrations_;
   std::unique_ptr<ProjectRepository> projects_;
   std::unique_ptr<ScannerConfigRepository> scanner_configs_;
+  std::unique_ptr<ScanRepository> scans_;
+  std::unique_ptr<FindingRepository> findings_;
+  std::unique_ptr<EventRepository> events_;
+  std::unique_ptr<LoginSessionRepository> login_sessions_;
+  std::unique_ptr<AuditRepository> audit_;
 };
 
 }  // namespace

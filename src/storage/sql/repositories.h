@@ -14,5 +14,10 @@ std::unique_ptr<TokenRepository> MakeTokenRepository(Session& s);
 std::unique_ptr<IntegrationRepository> MakeIntegrationRepository(Session& s);
 std::unique_ptr<ProjectRepository> MakeProjectRepository(Session& s);
 std::unique_ptr<ScannerConfigRepository> MakeScannerConfigRepository(Session& s);
+std::unique_ptr<ScanRepository> MakeScanRepository(Session& s);
+std::unique_ptr<FindingRepository> MakeFindingRepository(Session& s);
+std::unique_ptr<EventRepository> MakeEventRepository(Session& s);
+std::unique_ptr<LoginSessionRepository> MakeLoginSessionRepository(Session& s);
+std::unique_ptr<AuditRepository> MakeAuditRepository(Session& s);
 
 }  // namespace bulwark::storage::sql

@@ -36,6 +36,11 @@ TokenRepository& SqlStore::Tokens() { return autocommit_repos_->Tokens(); }
 IntegrationRepository& SqlStore::Integrations() { return autocommit_repos_->Integrations(); }
 ProjectRepository& SqlStore::Projects() { return autocommit_repos_->Projects(); }
 ScannerConfigRepository& SqlStore::ScannerConfigs() { return autocommit_repos_->ScannerConfigs(); }
+ScanRepository& SqlStore::Scans() { return autocommit_repos_->Scans(); }
+FindingRepository& SqlStore::Findings() { return autocommit_repos_->Findings(); }
+EventRepository& SqlStore::Events() { return autocommit_repos_->Events(); }
+LoginSessionRepository& SqlStore::LoginSessions() { return autocommit_repos_->LoginSessions(); }
+AuditRepository& SqlStore::Audit() { return autocommit_repos_->Audit(); }
 
 core::Status SqlStore::WithTransaction(const std::function<core::Status(Repositories&)>& fn) {
   std::lock_guard lock(mu_);

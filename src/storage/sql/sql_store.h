@@ -34,6 +34,11 @@ class SqlStore final : public Store {
   IntegrationRepository& Integrations() override;
   ProjectRepository& Projects() override;
   ScannerConfigRepository& ScannerConfigs() override;
+  ScanRepository& Scans() override;
+  FindingRepository& Findings() override;
+  EventRepository& Events() override;
+  LoginSessionRepository& LoginSessions() override;
+  AuditRepository& Audit() override;
   core::Status WithTransaction(const std::function<core::Status(Repositories&)>& fn) override;
   core::Result<SchemaStatus> CheckReady() override;
   std::string_view Backend() const override { return backend_; }

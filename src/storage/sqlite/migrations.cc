@@ -208,11 +208,140 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at);
 )sql";
 
+constexpr std::string_view kV2 = R"sql(
+-- Bulwark schema, version 2: scans as durable jobs and the finding lifecycle. The version 1
+-- scan and finding tables had no repository and never held rows; they are replaced.
+DROP TABLE IF EXISTS finding_history;
+DROP TABLE IF EXISTS finding_locations;
+DROP TABLE IF EXISTS finding_cves;
+DROP TABLE IF EXISTS triage_decisions;
+DROP TABLE IF EXISTS findings;
+DROP TABLE IF EXISTS scans;
+CREATE TABLE scans (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  scanner_config_id BIGINT REFERENCES scanner_configs(id) ON DELETE SET NULL,
+  tool TEXT NOT NULL,
+  method TEXT NOT NULL CHECK (method IN ('kdt', 'import', 'ui-import', 'bind', 'scheduled')),
+  branch TEXT NOT NULL DEFAULT '',
+  environment TEXT NOT NULL DEFAULT '',
+  meta_data TEXT NOT NULL DEFAULT '',
+  scan_tag TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'starting', 'running',
+    'retrieving_results', 'analyzing', 'notifying', 'finished', 'failed', 'canceled')),
+  state_times TEXT NOT NULL DEFAULT '',
+  progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+  error TEXT,
+  hint TEXT,
+  cancel_requested INTEGER NOT NULL DEFAULT FALSE,
+  source_file_name TEXT NOT NULL DEFAULT '',
+  source_sha256 TEXT NOT NULL DEFAULT '',
+  source_path TEXT NOT NULL DEFAULT '',
+  xray_report_id TEXT NOT NULL DEFAULT '',
+  summary_critical INTEGER NOT NULL DEFAULT 0,
+  summary_high INTEGER NOT NULL DEFAULT 0,
+  summary_medium INTEGER NOT NULL DEFAULT 0,
+  summary_low INTEGER NOT NULL DEFAULT 0,
+  summary_info INTEGER NOT NULL DEFAULT 0,
+  risk_score DOUBLE PRECISION NOT NULL DEFAULT 0,
+  new_findings INTEGER NOT NULL DEFAULT 0,
+  fixed_findings INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_expires_at BIGINT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT
+);
+CREATE INDEX scans_project ON scans (project_id, id);
+CREATE INDEX scans_queue ON scans (state, id);
+CREATE INDEX scans_scanner_config ON scans (scanner_config_id, state);
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  branch TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  violation_type TEXT NOT NULL DEFAULT '',
+  severity INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 4),
+  vulnerability_key TEXT NOT NULL,
+  issue_id TEXT NOT NULL DEFAULT '',
+  component_type TEXT NOT NULL DEFAULT '',
+  component_name TEXT NOT NULL DEFAULT '',
+  component_version TEXT NOT NULL DEFAULT '',
+  component_id TEXT NOT NULL DEFAULT '',
+  cve_text TEXT NOT NULL DEFAULT '',
+  cves TEXT NOT NULL DEFAULT '',
+  cwes TEXT NOT NULL DEFAULT '',
+  fixed_versions TEXT NOT NULL DEFAULT '',
+  locations TEXT NOT NULL DEFAULT '',
+  applicability TEXT NOT NULL DEFAULT '',
+  reference_urls TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  published TEXT NOT NULL DEFAULT '',
+  license TEXT NOT NULL DEFAULT '',
+  watch TEXT NOT NULL DEFAULT '',
+  policies TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('new', 'open', 'reopened', 'fixed')),
+  first_seen_at BIGINT NOT NULL,
+  first_scan_id BIGINT,
+  last_seen_at BIGINT NOT NULL,
+  last_scan_id BIGINT,
+  fixed_at BIGINT,
+  UNIQUE (project_id, branch, tool, fingerprint)
+);
+CREATE INDEX findings_list ON findings (project_id, branch, severity, id);
+CREATE INDEX findings_status ON findings (project_id, branch, status, severity, id);
+CREATE INDEX findings_project_id ON findings (project_id, id);
+CREATE INDEX findings_triage_key ON findings (project_id, vulnerability_key, component_name);
+CREATE TABLE finding_history (
+  id INTEGER PRIMARY KEY,
+  finding_id BIGINT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  scan_id BIGINT,
+  change TEXT NOT NULL CHECK (change IN ('new', 'fixed', 'reopened', 'updated', 'triaged')),
+  detail TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL
+);
+CREATE INDEX finding_history_finding ON finding_history (finding_id, id);
+CREATE TABLE triage (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  vulnerability_key TEXT NOT NULL,
+  component_name TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('false_positive', 'risk_accepted', 'not_affected')),
+  reason TEXT NOT NULL DEFAULT '',
+  expires_at BIGINT,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided_at BIGINT NOT NULL,
+  UNIQUE (project_id, vulnerability_key, component_name)
+);
+
+)sql";
+
+// Version 4: browser sign-in sessions and the audit actor index.
+constexpr std::string_view kV4 = R"sql(
+-- Browser sign-in sessions: only the hash of the cookie value is kept.
+CREATE TABLE web_sessions (
+  id INTEGER PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_user ON web_sessions (user_id);
+CREATE INDEX audit_log_actor ON audit_log (actor, id);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& Migrations() {
   static const std::vector<sql::Migration> migrations = {
       {1, "initial schema", kV1},
+      {2, "scans as jobs, finding lifecycle, triage", kV2},
+      {4, "browser sessions", kV4},
   };
   return migrations;
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "storage/sql/sql_store.h"
@@ -46,17 +48,29 @@ class SqliteSession final : public sql::TxSession {
 
   core::Result<sql::Rows> Query(std::string_view statement,
                                 const std::vector<sql::Value>& params) override {
+    // "$N" becomes SQLite's "?N", bound by number: named parameters are looked up linearly
+    // while preparing, which is quadratic in the multi-row statements of the lifecycle.
+    std::string text;
+    text.reserve(statement.size());
+    bool quoted = false;
+    for (size_t i = 0; i < statement.size(); ++i) {
+      const char c = statement[i];
+      if (c == '\'') quoted = !quoted;
+      const bool placeholder = !quoted && c == '$' && i + 1 < statement.size() &&
+                               std::isdigit(static_cast<unsigned char>(statement[i + 1]));
+      text += placeholder ? '?' : c;
+    }
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, statement.data(), static_cast<int>(statement.size()), &stmt,
-                                nullptr);
+    int rc = sqlite3_prepare_v2(db_, text.data(), static_cast<int>(text.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "prepare"));
     std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, sqlite3_finalize);
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = sqlite3_bind_parameter_index(stmt, fmt::format("${}", i + 1).c_str());
-      if (index == 0) continue;  // parameter not used by this statement
-      rc = params[i] ? sqlite3_bind_text(stmt, index, params[i]->data(),
-                                         static_cast<int>(params[i]->size()), SQLITE_TRANSIENT)
-                     : sqlite3_bind_null(stmt, index);
+    const size_t count = static_cast<size_t>(sqlite3_bind_parameter_count(stmt));
+    for (size_t i = 0; i < params.size() && i < count; ++i) {
+      const sql::Value& v = params[i];
+      const int index = static_cast<int>(i + 1);
+      rc = v ? sqlite3_bind_text(stmt, index, v->data(), static_cast<int>(v->size()),
+                                 SQLITE_TRANSIENT)
+             : sqlite3_bind_null(stmt, index);
       if (rc != SQLITE_OK) return std::unexpected(ToError(db_, rc, "bind"));
     }
     sql::Rows rows;
