@@ -1,9 +1,6 @@
 // The real `bulwark scan`, `import`, `status` and `list` run as processes against the real
 // `bulwark serve` (SQLite in a temp directory, port 0 on 127.0.0.1): imports that pass and fail
 // their gates, --async, SARIF to a file, a rejected file, and every connection source in order.
-// The tests that need a server are DISABLED_ until `bulwark serve` has the projects and imports
-// routes (POST/GET /api/v1/projects, POST /api/v1/projects/{id}/imports, GET /api/v1/scans/{id});
-// run them with --gtest_also_run_disabled_tests.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -129,7 +126,7 @@ TEST_F(PipelineCliTest, UnreachableServerIsNamed) {
   EXPECT_EQ(o.err.find("BULWARK_TOKEN=t"), std::string::npos);
 }
 
-TEST_F(PipelineCliTest, DISABLED_PassingImportPrintsStatesTableAndLink) {
+TEST_F(PipelineCliTest, PassingImportPrintsStatesTableAndLink) {
   StartServer();
   Output o = Cli(Import("cli_json.json", {"--threshold-high", "1", "--threshold-crit", "0"}));
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
@@ -142,7 +139,7 @@ TEST_F(PipelineCliTest, DISABLED_PassingImportPrintsStatesTableAndLink) {
   EXPECT_EQ(o.err.find(token_), std::string::npos);
 }
 
-TEST_F(PipelineCliTest, DISABLED_FailedGateExitsOneAndListsTheOffendingFinding) {
+TEST_F(PipelineCliTest, FailedGateExitsOneAndListsTheOffendingFinding) {
   StartServer();
   Output o = Cli(Import("cli_json.json", {"--threshold-high", "0"}));
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
@@ -160,7 +157,7 @@ TEST_F(PipelineCliTest, DISABLED_FailedGateExitsOneAndListsTheOffendingFinding) 
   EXPECT_NE(o.out.find("overriding exit code [1] as [0]"), std::string::npos) << o.out;
 }
 
-TEST_F(PipelineCliTest, DISABLED_AsyncPrintsTheScanIdAndStatusFollowsIt) {
+TEST_F(PipelineCliTest, AsyncPrintsTheScanIdAndStatusFollowsIt) {
   StartServer();
   Output o = Cli(Import("cli_json.json", {"--async"}));
   ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
@@ -174,7 +171,7 @@ TEST_F(PipelineCliTest, DISABLED_AsyncPrintsTheScanIdAndStatusFollowsIt) {
   EXPECT_EQ(doc["scan"]["id"].dump(), json::parse(id).dump());
 }
 
-TEST_F(PipelineCliTest, DISABLED_SarifToAFile) {
+TEST_F(PipelineCliTest, SarifToAFile) {
   StartServer();
   const std::string sarif = (dir_ / "out.sarif").string();
   Output o = Cli(Import("cli_json.json", {"--output", "sarif", "--output-file", sarif}));
@@ -194,7 +191,7 @@ TEST_F(PipelineCliTest, DISABLED_SarifToAFile) {
   }
 }
 
-TEST_F(PipelineCliTest, DISABLED_RejectedFileIsAClearErrorWithExitOne) {
+TEST_F(PipelineCliTest, RejectedFileIsAClearErrorWithExitOne) {
   StartServer();
   Output o = Cli(Import("unknown.json"));
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
@@ -202,7 +199,7 @@ TEST_F(PipelineCliTest, DISABLED_RejectedFileIsAClearErrorWithExitOne) {
   EXPECT_NE(o.err.find("failed to start scan"), std::string::npos) << o.err;
 }
 
-TEST_F(PipelineCliTest, DISABLED_ConnectionSourcesInOrder) {
+TEST_F(PipelineCliTest, ConnectionSourcesInOrder) {
   StartServer();
   std::ofstream(dir_ / "home" / ".bulwark.toml")
       << "host = \"" << url_ << "\"\ntoken = \"" << token_ << "\"\n";
