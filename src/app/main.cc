@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   bulwark::cli::RegisterUserCommand(app);
   bulwark::cli::RegisterVersionCommand(app);
   bulwark::cli::RegisterParseCommand(app);
+  bulwark::cli::RegisterScanCommand(app);
+  bulwark::cli::RegisterImportCommand(app);
+  bulwark::cli::RegisterStatusCommand(app);
+  bulwark::cli::RegisterListCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

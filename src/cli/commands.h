@@ -12,5 +12,10 @@ void RegisterParseCommand(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
 void RegisterUserCommand(CLI::App& app);
+// The pipeline commands (kdt-compatible): scan_command.cc, status_command.cc, list_command.cc.
+void RegisterScanCommand(CLI::App& app);
+void RegisterImportCommand(CLI::App& app);
+void RegisterStatusCommand(CLI::App& app);
+void RegisterListCommand(CLI::App& app);
 
 }  // namespace bulwark::cli
