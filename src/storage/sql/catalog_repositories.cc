@@ -3,6 +3,7 @@
 
 #include "storage/sql/query_builder.h"
 #include "storage/sql/repositories.h"
+#include "storage/sql/row_results.h"
 #include "storage/sql/sql_store.h"
 
 namespace bulwark::storage::sql {
@@ -10,29 +11,6 @@ namespace {
 
 using core::ErrorCode;
 
-core::Result<Row> One(core::Result<Rows> rows, std::string_view what) {
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return core::Fail(ErrorCode::kNotFound, fmt::format("{} not found", what));
-  return std::move(rows->front());
-}
-core::Status Touched(core::Result<Rows> rows, std::string_view what) {
-  auto one = One(std::move(rows), what);
-  if (!one) return std::unexpected(one.error());
-  return core::Ok();
-}
-template <typename T, typename MapFn>
-core::Result<T> Map(core::Result<Row> row, MapFn map) {
-  if (!row) return std::unexpected(row.error());
-  return map(*row);
-}
-template <typename T, typename MapFn>
-core::Result<Page<T>> RunList(Session& s, ListQuery& q, const PageRequest& page, MapFn map) {
-  auto sql = q.Build(page);
-  if (!sql) return std::unexpected(sql.error());
-  auto rows = s.Query(*sql, q.params());
-  if (!rows) return std::unexpected(rows.error());
-  return ToPage<T>(*rows, page, map);
-}
 Time OrNow(Time t) {
   if (t != Time{}) return t;
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());

@@ -4,30 +4,12 @@
 #include <fmt/format.h>
 
 #include "storage/sql/query_builder.h"
+#include "storage/sql/row_results.h"
 
 namespace bulwark::storage::sql {
 namespace {
 
 using core::ErrorCode;
-
-// One row, or kNotFound naming `what`.
-core::Result<Row> One(core::Result<Rows> rows, std::string_view what) {
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return core::Fail(ErrorCode::kNotFound, fmt::format("{} not found", what));
-  return std::move(rows->front());
-}
-
-core::Status Touched(core::Result<Rows> rows, std::string_view what) {
-  auto one = One(std::move(rows), what);
-  if (!one) return std::unexpected(one.error());
-  return core::Ok();
-}
-
-template <typename T, typename MapFn>
-core::Result<T> Map(core::Result<Row> row, MapFn map) {
-  if (!row) return std::unexpected(row.error());
-  return map(*row);
-}
 
 Time NowMs() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
