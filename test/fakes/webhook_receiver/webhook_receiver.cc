@@ -9,6 +9,7 @@
 #include <cctype>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 namespace bulwark::testing {
 namespace {
@@ -106,6 +107,9 @@ WebhookReceiver::WebhookReceiver(std::string secret)
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) throw std::runtime_error("webhook receiver: cannot bind 127.0.0.1");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib ignores stop() until its accept loop runs: a receiver destroyed at once would hang
+  // on join. Return only once the loop is running.
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 WebhookReceiver::~WebhookReceiver() {
