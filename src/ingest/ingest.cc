@@ -131,7 +131,7 @@ std::int64_t ParseDocument(simdjson::padded_string_view json, Format declared, F
   }
   doc.rewind();
   report.format = format;
-  internal::Emitter emitter(sink, options.batch_size, report);
+  internal::Emitter emitter(sink, options.batch_size, report, options.max_rows);
   std::int64_t total = RunParser(doc, format, emitter);
   emitter.Flush();
   return total;
@@ -159,6 +159,9 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
   }
   try {
     PreCheck(text);
+    if (auto within = CheckJsonLimits(text, options.json_limits); !within) {
+      return std::unexpected(within.error());
+    }
     report.bytes += text.size();
     if (options.validate_before_emit) {
       ParseReport dry = report;

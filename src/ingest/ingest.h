@@ -25,6 +25,7 @@
 #include "core/error.h"
 #include "domain/finding.h"
 #include "ingest/format.h"
+#include "ingest/json_limits.h"
 
 namespace bulwark::ingest {
 
@@ -46,6 +47,11 @@ struct ParseOptions {
   std::uint64_t max_bytes = std::uint64_t{4} << 30;
   // Parse once without emitting, then again emitting: nothing reaches the sink for a refused file.
   bool validate_before_emit = false;
+  // Nesting depth and string length of each JSON document (a ZIP: of each member); kTooLarge
+  // naming the JSON path when exceeded.
+  JsonLimits json_limits = {};
+  // Findings one import may hold (a ZIP: all members together); kTooLarge when exceeded.
+  std::uint64_t max_rows = 1'000'000;
 };
 
 struct ParseReport {
@@ -62,10 +68,11 @@ struct ParseReport {
 
 // Parses one file (JSON of any format above, or a ZIP export). `format` kAuto detects it; an
 // explicit format must match what the file is, otherwise the file is refused naming both.
-// Errors: kNotFound / kUnavailable (cannot read), kTooLarge, kDataLoss (malformed JSON with line,
-// column and byte offset; empty; mixed formats; row missing a required field, with its JSON path),
-// kInvalidArgument (Xray output that holds no importable findings, or a format mismatch: the
-// message says what the file is and which export to use), or the sink's own error.
+// Errors: kNotFound / kUnavailable (cannot read), kTooLarge (a limit of ParseOptions), kDataLoss
+// (malformed JSON with line, column and byte offset; empty; mixed formats; row missing a required
+// field, with its JSON path), kInvalidArgument (Xray output that holds no importable findings, or a
+// format mismatch: the message says what the file is and which export to use), or the sink's own
+// error.
 core::Result<ParseReport> ParseFile(const std::filesystem::path& path, Format format,
                                     FindingSink& sink, const ParseOptions& options = {});
 

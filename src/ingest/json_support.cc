@@ -16,14 +16,21 @@ void RefuseAt(std::string_view format, std::string_view path, std::string_view p
   Refuse(core::ErrorCode::kDataLoss, fmt::format("{}: {}: {}", format, path, problem));
 }
 
-Emitter::Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report)
+Emitter::Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report,
+                 std::uint64_t max_rows)
     : sink_(sink != nullptr && sink->WantsFindings() ? sink : nullptr),
       batch_size_(std::max<std::size_t>(batch_size, 1)),
-      report_(report) {
+      report_(report),
+      max_rows_(max_rows) {
   if (sink_ != nullptr) batch_.reserve(batch_size_);
 }
 
 void Emitter::Emit(domain::Finding&& finding) {
+  if (report_.findings >= max_rows_) {
+    Refuse(core::ErrorCode::kTooLarge,
+           fmt::format("more than {} findings in one import (max_import_rows); split the report",
+                       max_rows_));
+  }
   ++report_.findings;
   ++report_.by_kind[static_cast<std::size_t>(finding.kind)];
   ++report_.by_severity[static_cast<std::size_t>(finding.severity)];

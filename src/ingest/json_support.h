@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +41,9 @@ class Emitter {
  public:
   // sink may be null (validation pass), or not want findings: findings are counted, not
   // delivered, and Emit leaves its argument untouched (the caller may reuse its capacity).
-  Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report);
+  // More than `max_rows` findings refuse the file with kTooLarge.
+  Emitter(FindingSink* sink, std::size_t batch_size, ParseReport& report,
+          std::uint64_t max_rows = UINT64_MAX);
   void Emit(domain::Finding&& finding);
   void Flush();
   ParseReport& report() { return report_; }
@@ -49,6 +52,7 @@ class Emitter {
   FindingSink* sink_;
   std::size_t batch_size_;
   ParseReport& report_;
+  std::uint64_t max_rows_;
   std::vector<domain::Finding> batch_;
 };
 

@@ -81,6 +81,12 @@ core::Status ParseZip(std::string_view bytes, FindingSink& sink, const ParseOpti
     for (std::size_t i = 0; i < report.by_severity.size(); ++i)
       report.by_severity[i] += part.by_severity[i];
     for (auto& w : part.warnings) report.warnings.push_back(name + ": " + w);
+    if (report.findings > options.max_rows) {
+      return core::Fail(ErrorCode::kTooLarge,
+                        fmt::format("more than {} findings in one import (max_import_rows); split "
+                                    "the report",
+                                    options.max_rows));
+    }
   }
   if (status != ARCHIVE_EOF)
     return core::Fail(ErrorCode::kDataLoss, fmt::format("corrupt ZIP: {}", ErrorText(a.get())));
