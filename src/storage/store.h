@@ -246,6 +246,23 @@ class AuditRepository {
                                               const PageRequest& page) = 0;
 };
 
+// A secret sealed at rest (env::Seal) and where it is kept: for re-sealing them all under a new
+// key (`bulwark secret rotate`).
+struct SealedSecret {
+  std::string table;  // "integrations", "scanner_configs" or "webhook_deliveries"
+  std::int64_t id = 0;
+  std::string sealed;
+};
+
+class SealedSecretRepository {
+ public:
+  virtual ~SealedSecretRepository() = default;
+  // Every non-empty sealed value of the database, ordered by table then id.
+  virtual core::Result<std::vector<SealedSecret>> List() = 0;
+  // Replaces one sealed value; kNotFound when its row is gone, kInvalidArgument for another table.
+  virtual core::Status Replace(const SealedSecret& secret) = 0;
+};
+
 // The per-aggregate repositories. Outside a transaction each call commits on its own; inside
 // Store::WithTransaction all calls share the transaction.
 class Repositories {
@@ -263,6 +280,7 @@ class Repositories {
   virtual ScheduleSlotRepository& ScheduleSlots() = 0;
   virtual LoginSessionRepository& LoginSessions() = 0;
   virtual AuditRepository& Audit() = 0;
+  virtual SealedSecretRepository& SealedSecrets() = 0;
 };
 
 struct SchemaStatus {

@@ -358,6 +358,45 @@ TEST(OpenStore, RejectsAnUnknownScheme) {
   EXPECT_NE(store.error().message.find("sqlite://"), std::string::npos);
 }
 
+TEST_P(StoreContract, SealedSecretsAreListedAndReplacedInEveryTable) {
+  Integration i;
+  i.kind = "jfrogxraysca";
+  i.sealed_access_token = "sealed-token";
+  auto integration = store_->Integrations().Create(i);
+  ASSERT_TRUE(integration) << integration.error().message;
+  Project p = MakeProject("vault");
+  ScannerConfig with_secret;
+  with_secret.project_id = p.id;
+  with_secret.tool = "jfrogxraysca";
+  with_secret.branch = "main";
+  with_secret.webhook_url = "https://hooks.example/x";
+  with_secret.sealed_webhook_secret = "sealed-hook";
+  auto config = store_->ScannerConfigs().Create(with_secret);
+  ASSERT_TRUE(config) << config.error().message;
+  ScannerConfig without = with_secret;
+  without.branch = "develop";
+  without.sealed_webhook_secret.clear();
+  ASSERT_TRUE(store_->ScannerConfigs().Create(without));
+
+  auto listed = store_->SealedSecrets().List();
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2u);  // an empty value is no secret
+  EXPECT_EQ((*listed)[0].table, "integrations");
+  EXPECT_EQ((*listed)[0].sealed, "sealed-token");
+  EXPECT_EQ((*listed)[1].table, "scanner_configs");
+  EXPECT_EQ((*listed)[1].id, config->id);
+
+  auto st = store_->WithTransaction([&](Repositories& repos) -> core::Status {
+    return repos.SealedSecrets().Replace({"scanner_configs", config->id, "resealed"});
+  });
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(store_->ScannerConfigs().Get(config->id)->sealed_webhook_secret, "resealed");
+  EXPECT_EQ(store_->SealedSecrets().Replace({"scanner_configs", config->id + 99, "x"}).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->SealedSecrets().Replace({"users", 1, "x"}).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
 TEST(OpenStore, RefusesAFileThatIsNotADatabase) {
   auto path = std::filesystem::temp_directory_path() / ("bulwark-junk-" + UniqueSuffix());
   {

@@ -182,7 +182,8 @@ class SqlRepositories final : public Repositories {
         deliveries_(MakeWebhookDeliveryRepository(s)),
         slots_(MakeScheduleSlotRepository(s)),
         login_sessions_(MakeLoginSessionRepository(s)),
-        audit_(MakeAuditRepository(s)) {}
+        audit_(MakeAuditRepository(s)),
+        sealed_(MakeSealedSecretRepository(s)) {}
   UserRepository& Users() override { return *users_; }
   TokenRepository& Tokens() override { return *tokens_; }
   IntegrationRepository& Integrations() override { return *integrations_; }
@@ -195,6 +196,7 @@ class SqlRepositories final : public Repositories {
   ScheduleSlotRepository& ScheduleSlots() override { return *slots_; }
   LoginSessionRepository& LoginSessions() override { return *login_sessions_; }
   AuditRepository& Audit() override { return *audit_; }
+  SealedSecretRepository& SealedSecrets() override { return *sealed_; }
 
  private:
   std::unique_ptr<UserRepository> users_;
@@ -209,6 +211,7 @@ class SqlRepositories final : public Repositories {
   std::unique_ptr<ScheduleSlotRepository> slots_;
   std::unique_ptr<LoginSessionRepository> login_sessions_;
   std::unique_ptr<AuditRepository> audit_;
+  std::unique_ptr<SealedSecretRepository> sealed_;
 };
 
 }  // namespace

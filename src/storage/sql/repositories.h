@@ -21,5 +21,6 @@ std::unique_ptr<WebhookDeliveryRepository> MakeWebhookDeliveryRepository(Session
 std::unique_ptr<ScheduleSlotRepository> MakeScheduleSlotRepository(Session& s);
 std::unique_ptr<LoginSessionRepository> MakeLoginSessionRepository(Session& s);
 std::unique_ptr<AuditRepository> MakeAuditRepository(Session& s);
+std::unique_ptr<SealedSecretRepository> MakeSealedSecretRepository(Session& s);
 
 }  // namespace bulwark::storage::sql

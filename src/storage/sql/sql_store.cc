@@ -45,6 +45,7 @@ WebhookDeliveryRepository& SqlStore::WebhookDeliveries() {
 ScheduleSlotRepository& SqlStore::ScheduleSlots() { return autocommit_repos_->ScheduleSlots(); }
 LoginSessionRepository& SqlStore::LoginSessions() { return autocommit_repos_->LoginSessions(); }
 AuditRepository& SqlStore::Audit() { return autocommit_repos_->Audit(); }
+SealedSecretRepository& SqlStore::SealedSecrets() { return autocommit_repos_->SealedSecrets(); }
 
 core::Status SqlStore::WithTransaction(const std::function<core::Status(Repositories&)>& fn) {
   std::lock_guard lock(mu_);

@@ -41,6 +41,7 @@ class SqlStore final : public Store {
   ScheduleSlotRepository& ScheduleSlots() override;
   LoginSessionRepository& LoginSessions() override;
   AuditRepository& Audit() override;
+  SealedSecretRepository& SealedSecrets() override;
   core::Status WithTransaction(const std::function<core::Status(Repositories&)>& fn) override;
   core::Result<SchemaStatus> CheckReady() override;
   std::string_view Backend() const override { return backend_; }
