@@ -11,6 +11,7 @@
 #include "env/clock.h"
 #include "env/crypto.h"
 #include "env/http_transport.h"
+#include "ingest/ingest.h"
 #include "jobs/ssrf_guard.h"
 #include "scanners/registry.h"
 #include "storage/store.h"
@@ -20,9 +21,26 @@ namespace bulwark::http {
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
-  // Uploads are stored under data_dir/uploads; larger ones are refused with 413.
+  // Uploads are stored under data_dir/uploads; larger ones are refused with 413. No request body
+  // may be larger than this (plus a little for multipart framing).
   std::filesystem::path data_dir = {};
   std::uint64_t max_upload_bytes = std::uint64_t{1} << 30;
+  // Nesting depth and string length of JSON request bodies (400) and imported files (422).
+  ingest::JsonLimits json_limits = {};
+  // Findings one imported file may hold (422 beyond).
+  std::uint64_t max_import_rows = 1'000'000;
+  // Requests per second and burst per API token, session or (without credentials) client
+  // address; 0 requests per second = no limit. /healthz and /readyz are never limited.
+  double rate_limit_per_second = 0;
+  double rate_limit_burst = 0;
+
+  // The parse options of an imported file under the limits above.
+  ingest::ParseOptions ImportOptions() const {
+    ingest::ParseOptions options;
+    options.json_limits = json_limits;
+    options.max_rows = max_import_rows;
+    return options;
+  }
   // Tells the scan workers a scan was queued or canceled (empty = nobody to tell).
   std::function<void()> wake_scan_workers = {};
   // Seals integration access tokens and webhook secrets at rest. Routes that store secrets

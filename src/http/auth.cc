@@ -5,6 +5,7 @@
 
 #include "env/crypto.h"
 #include "http/errors.h"
+#include "http/request_json.h"
 
 namespace bulwark::http {
 namespace {
@@ -145,6 +146,9 @@ httplib::Server::Handler Authorized(ApiContext& ctx, storage::Role min_role,
           core::Error{ErrorCode::kPermissionDenied,
                       fmt::format("this needs the {} role; {} has {}", storage::RoleName(min_role),
                                   principal->Actor(), storage::RoleName(principal->role))});
+    }
+    if (auto body = CheckJsonBody(req, ctx.json_limits); !body) {
+      return WriteError(res, body.error());
     }
     handler(req, res, *principal);
   };

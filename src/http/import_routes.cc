@@ -1,7 +1,6 @@
 // POST /api/v1/projects/{id}/imports: a multipart upload streamed to disk (never whole in
 // memory), checked by the ingest parser before answering, then queued as an import scan.
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <charconv>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "http/errors.h"
 #include "http/routes.h"
 #include "http/scan_json.h"
+#include "http/upload_reader.h"
 #include "ingest/ingest.h"
 
 namespace bulwark::http {
@@ -29,77 +29,6 @@ class CheckSink final : public ingest::FindingSink {
   bool WantsFindings() const override { return false; }
 };
 
-struct Upload {
-  fs::path dir;  // one directory per upload
-  fs::path path;
-  std::string file_name;
-  std::uint64_t bytes = 0;
-  std::string sha256;
-  std::map<std::string, std::string> fields;
-  bool too_large = false;
-  bool has_file = false;
-};
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
-  void Update(const char* data, size_t len) { EVP_DigestUpdate(ctx_, data, len); }
-  std::string Hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(ctx_, md, &n);
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) out += fmt::format("{:02x}", md[i]);
-    return out;
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
-
-// Streams the multipart body: the `file` part to `path`, other parts (small) into fields.
-bool Receive(const httplib::ContentReader& reader, std::uint64_t cap, Upload& up) {
-  std::ofstream out;
-  std::string current;
-  Sha256 hash;
-  bool ok = reader(
-      [&](const httplib::MultipartFormData& part) {
-        current = part.name;
-        if (current == "file") {
-          up.has_file = true;
-          up.file_name = part.filename;
-          // Stored under its own name (messages quote it), in a directory of its own.
-          std::string safe = fs::path(part.filename).filename().string();
-          if (safe.empty() || safe == "." || safe == "..") safe = "upload";
-          up.path = up.dir / safe;
-          out.open(up.path, std::ios::binary | std::ios::trunc);
-          return static_cast<bool>(out);
-        }
-        up.fields[current].clear();
-        return true;
-      },
-      [&](const char* data, size_t len) {
-        if (current != "file") {
-          std::string& v = up.fields[current];
-          if (v.size() + len > 64 * 1024) return false;
-          v.append(data, len);
-          return true;
-        }
-        up.bytes += len;
-        if (up.bytes > cap) {
-          up.too_large = true;
-          return false;
-        }
-        hash.Update(data, len);
-        out.write(data, static_cast<std::streamsize>(len));
-        return static_cast<bool>(out);
-      });
-  out.close();
-  up.sha256 = hash.Hex();
-  return ok;
-}
-
 std::string TempName() {
   std::random_device rd;
   return fmt::format("upload-{:08x}{:08x}", rd(), rd());
@@ -111,8 +40,8 @@ void Import(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   auto project = ctx.store.Projects().Get(project_id.value_or(0));
   if (!project) return WriteError(res, project.error());
   const std::string too_large = fmt::format(
-      "file: larger than the upload limit of {} bytes; raise max_upload_bytes or split the "
-      "report",
+      "file: larger than the upload limit of {} bytes (setting max_upload_bytes, "
+      "BULWARK_MAX_UPLOAD_BYTES); raise it or split the report",
       ctx.max_upload_bytes);
   const std::string length = req.get_header_value("Content-Length");
   std::uint64_t declared = 0;
@@ -131,7 +60,7 @@ void Import(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   up.dir = dir / TempName();
   fs::create_directories(up.dir, ec);
   auto discard = [&] { fs::remove_all(up.dir, ec); };
-  const bool received = Receive(reader, ctx.max_upload_bytes, up);
+  const bool received = ReceiveUpload(reader, ctx.max_upload_bytes, up);
   if (up.too_large) {
     discard();
     return WriteError(res, {ErrorCode::kTooLarge, too_large});
@@ -153,7 +82,7 @@ void Import(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
                                                              : "branch: required (e.g. main)"});
   }
   CheckSink check;
-  auto parsed = ingest::ParseFile(up.path, ingest::Format::kAuto, check);
+  auto parsed = ingest::ParseFile(up.path, ingest::Format::kAuto, check, ctx.ImportOptions());
   if (!parsed) {
     discard();
     nlohmann::json body = {{"code", core::ErrorCodeName(parsed.error().code)},

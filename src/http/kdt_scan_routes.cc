@@ -141,8 +141,9 @@ std::string Field(const httplib::Request& req, const char* name) {
 core::Result<fs::path> StoreUpload(ApiContext& ctx, const httplib::MultipartFormData& file) {
   if (file.content.size() > ctx.max_upload_bytes) {
     return core::Fail(ErrorCode::kTooLarge,
-                      fmt::format("file: larger than the upload limit of {} bytes; raise "
-                                  "max_upload_bytes or split the report",
+                      fmt::format("file: larger than the upload limit of {} bytes (setting "
+                                  "max_upload_bytes, BULWARK_MAX_UPLOAD_BYTES); raise it or "
+                                  "split the report",
                                   ctx.max_upload_bytes));
   }
   const fs::path dir = ctx.data_dir / "uploads";
@@ -163,7 +164,7 @@ core::Result<fs::path> StoreUpload(ApiContext& ctx, const httplib::MultipartForm
     }
   }
   NullSink sink;
-  auto parsed = ingest::ParseFile(path, ingest::Format::kAuto, sink);
+  auto parsed = ingest::ParseFile(path, ingest::Format::kAuto, sink, ctx.ImportOptions());
   if (!parsed) {
     fs::remove(path, ec);
     core::Error error = parsed.error();

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "http/errors.h"
+#include "http/request_json.h"
 
 namespace bulwark::http::kdt {
 namespace {
@@ -39,6 +40,9 @@ httplib::Server::Handler Guard(ApiContext& ctx, const char* header, storage::Rol
                                                         "role; token '{}' has {}",
                                                         storage::RoleName(role), who->token_name,
                                                         storage::RoleName(who->role))});
+    }
+    if (auto body = CheckJsonBody(req, ctx.json_limits); !body) {
+      return WriteKdtError(res, body.error());
     }
     handler(req, res);
   };

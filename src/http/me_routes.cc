@@ -69,6 +69,9 @@ bool OverTls(const httplib::Request& req) {
 
 void HandleLogin(ApiContext& ctx, LoginLimiter& limiter, const httplib::Request& req,
                  httplib::Response& res) {
+  if (auto within = CheckJsonBody(req, ctx.json_limits); !within) {
+    return WriteError(res, within.error());
+  }
   auto body = ParseJsonObject(req);
   if (!body) return WriteError(res, body.error());
   JsonFields f(*body, "login");

@@ -22,6 +22,15 @@ core::Result<nlohmann::json> ParseJsonObject(const httplib::Request& req) {
   return body;
 }
 
+core::Status CheckJsonBody(const httplib::Request& req, const ingest::JsonLimits& limits) {
+  if (req.body.empty() || req.is_multipart_form_data()) return core::Ok();
+  auto within = ingest::CheckJsonLimits(req.body, limits);
+  if (!within) {
+    return core::Fail(ErrorCode::kInvalidArgument, "request body: " + within.error().message);
+  }
+  return core::Ok();
+}
+
 bool JsonFields::Has(std::string_view field) const {
   auto it = object_.find(field);
   return it != object_.end() && !it->is_null();

@@ -13,11 +13,17 @@
 #include <vector>
 
 #include "core/error.h"
+#include "ingest/json_limits.h"
 
 namespace bulwark::http {
 
 // The body as a JSON object; an empty body is {}. kInvalidArgument when it is not an object.
 core::Result<nlohmann::json> ParseJsonObject(const httplib::Request& req);
+
+// Holds a JSON request body to the nesting depth and string length limits: kInvalidArgument
+// naming the JSON path and the setting, or Ok (also for an empty or multipart body). Called for
+// every authenticated route before its handler (auth.h, kdt_support.h).
+core::Status CheckJsonBody(const httplib::Request& req, const ingest::JsonLimits& limits);
 
 // A JSON object's fields, named `<prefix>.<field>` in errors.
 class JsonFields {

@@ -11,7 +11,9 @@
 #include <random>
 #include <thread>
 
+#include "env/crypto.h"
 #include "http/audit.h"
+#include "http/auth.h"
 #include "http/errors.h"
 #include "http/routes.h"
 
@@ -26,6 +28,23 @@ thread_local Steady::time_point request_start;
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return fmt::format("{:016x}", rng());
+}
+
+// Bodies a little over the upload limit are allowed for the multipart framing around the file.
+constexpr std::uint64_t kMultipartAllowance = 64 * 1024;
+
+// Who a request comes from, for the rate limit: a hash of the credential it carries (never the
+// credential itself), else its client address.
+std::string CallerOf(const httplib::Request& req) {
+  for (const char* header : {"Authorization", "X-Cookie", "X-Auth"}) {
+    if (req.has_header(header)) {
+      return std::string("credential:") + env::HashToken(req.get_header_value(header));
+    }
+  }
+  if (auto cookie = CookieValue(req, kSessionCookie); cookie && !cookie->empty()) {
+    return "session:" + env::HashToken(*cookie);
+  }
+  return "address:" + req.remote_addr;
 }
 
 // A client-supplied id is kept when it is short and plain, so logs can be correlated.
@@ -58,7 +77,8 @@ struct Server::Metrics {
 Server::Server(ApiContext& ctx)
     : ctx_(ctx),
       registry_(std::make_shared<prometheus::Registry>()),
-      metrics_(std::make_unique<Metrics>(*registry_)) {
+      metrics_(std::make_unique<Metrics>(*registry_)),
+      rate_limiter_(ctx.clock, ctx.rate_limit_per_second, ctx.rate_limit_burst) {
   // httplib's default also sets SO_REUSEPORT, which would let a second server share a port that
   // is in use; keep only SO_REUSEADDR so "address in use" is reported.
   svr_.set_socket_options([](socket_t sock) {
@@ -67,6 +87,7 @@ Server::Server(ApiContext& ctx)
   });
   svr_.set_keep_alive_timeout(2);
   svr_.set_read_timeout(10);
+  svr_.set_payload_max_length(static_cast<std::size_t>(ctx.max_upload_bytes + kMultipartAllowance));
   InstallMiddleware();
   RegisterOperationalRoutes();
   RegisterMeRoutes(svr_, ctx_);
@@ -79,27 +100,36 @@ Server::Server(ApiContext& ctx)
   RegisterUserRoutes(svr_, ctx_);
   RegisterAuditRoutes(svr_, ctx_);
   RegisterKdtRoutes(svr_, ctx_);
+  RegisterOpenApiRoutes(svr_, ctx_);
   RegisterStaticRoutes(svr_, ctx_);  // last: it answers every other GET
 }
 
 Server::~Server() { Stop(); }
 
 void Server::InstallMiddleware() {
-  svr_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_start = Steady::now();
     std::string id = req.get_header_value("X-Request-Id");
     res.set_header("X-Request-Id", AcceptableRequestId(id) ? id : NewRequestId());
     res.set_header("X-Content-Type-Options", "nosniff");
-    return httplib::Server::HandlerResponse::Unhandled;
+    return RefusedByRateLimit(req, res) ? httplib::Server::HandlerResponse::Handled
+                                        : httplib::Server::HandlerResponse::Unhandled;
   });
-  svr_.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+  svr_.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         core::ErrorCode code =
             res.status == 404 ? core::ErrorCode::kNotFound : core::ErrorCode::kInvalidArgument;
         std::string message = res.status == 404
                                   ? fmt::format("no route for {} {}", req.method, req.path)
                                   : fmt::format("request failed with HTTP {}", res.status);
+        if (res.status == 413) {
+          code = core::ErrorCode::kTooLarge;
+          message = fmt::format(
+              "request body: larger than the limit of {} bytes (setting max_upload_bytes, "
+              "BULWARK_MAX_UPLOAD_BYTES)",
+              ctx_.max_upload_bytes + kMultipartAllowance);
+        }
         const int status = res.status;
         WriteError(res, core::Error{code, message});
         res.status = status;
@@ -131,6 +161,21 @@ void Server::InstallMiddleware() {
     spdlog::info("request method={} path={} status={} duration_ms={:.2f} request_id={}", req.method,
                  req.path, res.status, seconds * 1000, res.get_header_value("X-Request-Id"));
   });
+}
+
+bool Server::RefusedByRateLimit(const httplib::Request& req, httplib::Response& res) {
+  if (!rate_limiter_.enabled() || req.path == "/healthz" || req.path == "/readyz") return false;
+  const int wait = rate_limiter_.Take(CallerOf(req));
+  if (wait == 0) return false;
+  res.set_header("Retry-After", std::to_string(wait));
+  WriteJson(res, 429,
+            {{"code", "too_many_requests"},
+             {"message", fmt::format("rate limit of {} requests per second (burst {}) exceeded "
+                                     "for this caller; retry after {} s (settings rate_limit, "
+                                     "rate_limit_burst)",
+                                     rate_limiter_.per_second(), rate_limiter_.burst(), wait)},
+             {"request_id", res.get_header_value("X-Request-Id")}});
+  return true;
 }
 
 void Server::RegisterOperationalRoutes() {

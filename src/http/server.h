@@ -1,6 +1,8 @@
 // Server: Bulwark's HTTP server (cpp-httplib). Every request gets an X-Request-Id, one log line
 // (method, path without query, status, duration, request id; never headers or bodies) and
-// Prometheus metrics. Serves /healthz, /readyz, /metrics and the route groups of routes.h.
+// Prometheus metrics. Request bodies are bounded by ApiContext::max_upload_bytes (413) and callers
+// by ApiContext's rate limit (429). Serves /healthz, /readyz, /metrics and the route groups of
+// routes.h.
 //
 // Lifecycle: Bind(), then Run() on one thread until Stop() is called from another (e.g. a
 // signal thread); Stop() stops accepting and Run() returns once in-flight requests finished.
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "http/api_context.h"
+#include "http/rate_limiter.h"
 
 namespace prometheus {
 class Registry;
@@ -38,12 +41,15 @@ class Server {
  private:
   struct Metrics;
   void InstallMiddleware();
+  // 429 with Retry-After when the caller of `req` is over the rate limit; true when answered.
+  bool RefusedByRateLimit(const httplib::Request& req, httplib::Response& res);
   void RegisterOperationalRoutes();
 
   ApiContext& ctx_;
   httplib::Server svr_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Metrics> metrics_;
+  RateLimiter rate_limiter_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> run_started_{false};
   std::atomic<bool> run_finished_{false};

@@ -250,8 +250,11 @@ void RevokeToken(ApiContext& ctx, const httplib::Request& req, httplib::Response
       ctx, who, res, "token.revoke",
       [&](storage::Repositories& repos, storage::AuditEntry& e) -> core::Status {
         auto found = repos.Tokens().Get(*id);
-        // Another user's token is as good as absent to a non-admin.
-        if (!found || (who.role != Role::kAdmin && found->user_id != who.user_id)) {
+        // Another user's token is as good as absent to a non-admin. Tokens of no user (made by
+        // `bulwark token create`) belong to nobody but themselves.
+        const bool own =
+            found && (found->id == who.token_id || (who.user_id && found->user_id == who.user_id));
+        if (!found || (who.role != Role::kAdmin && !own)) {
           return core::Fail(ErrorCode::kNotFound, fmt::format("token {} not found", *id));
         }
         e.target_type = "token";
