@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   bulwark::cli::RegisterServeCommand(app);
   bulwark::cli::RegisterTokenCommand(app);
   bulwark::cli::RegisterUserCommand(app);
+  bulwark::cli::RegisterSecretCommand(app);
+  bulwark::cli::RegisterBackupCommand(app);
   bulwark::cli::RegisterVersionCommand(app);
   bulwark::cli::RegisterParseCommand(app);
   bulwark::cli::RegisterScanCommand(app);

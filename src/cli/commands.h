@@ -12,6 +12,9 @@ void RegisterParseCommand(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
 void RegisterUserCommand(CLI::App& app);
+// Operations: `secret rotate` (secret_command.cc) and `backup` (backup_command.cc).
+void RegisterSecretCommand(CLI::App& app);
+void RegisterBackupCommand(CLI::App& app);
 // The pipeline commands (kdt-compatible): scan_command.cc, status_command.cc, list_command.cc.
 void RegisterScanCommand(CLI::App& app);
 void RegisterImportCommand(CLI::App& app);

@@ -31,9 +31,23 @@ constexpr Setting kWebhookSecret{"webhook_secret", "", "BULWARK_WEBHOOK_SECRET"}
 constexpr Setting kWebhookPrivate{"webhook_allow_private_networks",
                                   "--webhook-allow-private-networks",
                                   "BULWARK_WEBHOOK_ALLOW_PRIVATE_NETWORKS"};
-constexpr const Setting* kAllSettings[] = {&kListen,     &kDataDir,       &kDatabase,
-                                           &kLogLevel,   &kWorkers,       &kSchedulerInterval,
-                                           &kWebhookUrl, &kWebhookSecret, &kWebhookPrivate};
+constexpr Setting kMaxUpload{"max_upload_bytes", "--max-upload-bytes", "BULWARK_MAX_UPLOAD_BYTES"};
+constexpr Setting kMaxJsonDepth{"max_json_depth", "--max-json-depth", "BULWARK_MAX_JSON_DEPTH"};
+constexpr Setting kMaxJsonString{"max_json_string_bytes", "--max-json-string-bytes",
+                                 "BULWARK_MAX_JSON_STRING_BYTES"};
+constexpr Setting kMaxImportRows{"max_import_rows", "--max-import-rows", "BULWARK_MAX_IMPORT_ROWS"};
+constexpr Setting kRateLimit{"rate_limit", "--rate-limit", "BULWARK_RATE_LIMIT"};
+constexpr Setting kRateLimitBurst{"rate_limit_burst", "--rate-limit-burst",
+                                  "BULWARK_RATE_LIMIT_BURST"};
+constexpr const Setting* kAllSettings[] = {&kListen,        &kDataDir,       &kDatabase,
+                                           &kLogLevel,      &kWorkers,       &kSchedulerInterval,
+                                           &kWebhookUrl,    &kWebhookSecret, &kWebhookPrivate,
+                                           &kMaxUpload,     &kMaxJsonDepth,  &kMaxJsonString,
+                                           &kMaxImportRows, &kRateLimit,     &kRateLimitBurst};
+// Settings that may be written as bare TOML integers.
+constexpr const Setting* kNumericSettings[] = {&kWorkers,      &kSchedulerInterval, &kMaxUpload,
+                                               &kMaxJsonDepth, &kMaxJsonString,     &kMaxImportRows,
+                                               &kRateLimit,    &kRateLimitBurst};
 
 // A value and where it came from, for error messages.
 struct Sourced {
@@ -69,14 +83,15 @@ class Resolver {
       const bool known = std::any_of(std::begin(kAllSettings), std::end(kAllSettings),
                                      [&](const Setting* s) { return k == s->name; });
       if (!known) {
-        return core::Fail(ErrorCode::kInvalidArgument,
-                          fmt::format("configuration file {}: unknown key '{}'; known keys: "
-                                      "listen, data_dir, database, log_level, workers, "
-                                      "scheduler_interval, webhook_url, webhook_secret, "
-                                      "webhook_allow_private_networks",
-                                      path, k));
+        std::string names;
+        for (const Setting* s : kAllSettings)
+          names += (names.empty() ? "" : ", ") + std::string(s->name);
+        return core::Fail(
+            ErrorCode::kInvalidArgument,
+            fmt::format("configuration file {}: unknown key '{}'; known keys: {}", path, k, names));
       }
-      const bool numeric = k == kWorkers.name || k == kSchedulerInterval.name;
+      const bool numeric = std::any_of(std::begin(kNumericSettings), std::end(kNumericSettings),
+                                       [&](const Setting* s) { return k == s->name; });
       const bool boolean = k == kWebhookPrivate.name;
       if (!value.is_string() && !(numeric && value.is_integer()) &&
           !(boolean && value.is_boolean())) {
@@ -191,6 +206,51 @@ core::Status ResolveJobSettings(const Resolver& r, const ConfigFlags& flags, Con
   return core::Ok();
 }
 
+core::Result<std::uint64_t> ParseUint64(const Setting& s, const Sourced& v, std::uint64_t low,
+                                        std::uint64_t high) {
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.value.data(), v.value.data() + v.value.size(), n);
+  if (v.value.empty() || ec != std::errc() || end != v.value.data() + v.value.size() || n < low ||
+      n > high) {
+    return std::unexpected(
+        Invalid(s, v, fmt::format("expected a whole number from {} to {}", low, high)));
+  }
+  return n;
+}
+
+// The limits of what callers may send: body and upload size, JSON shape, rows, request rate.
+core::Status ResolveLimitSettings(const Resolver& r, const ConfigFlags& flags, Config& config) {
+  if (auto v = r.Get(kMaxUpload, flags.max_upload_bytes)) {
+    auto n = ParseUint64(kMaxUpload, *v, 1, std::uint64_t{1} << 40);
+    if (!n) return std::unexpected(n.error());
+    config.max_upload_bytes = *n;
+  }
+  struct IntSetting {
+    const Setting& setting;
+    const std::string& flag;
+    int low, high;
+    int& out;
+  };
+  int import_rows = static_cast<int>(config.max_import_rows);
+  const IntSetting ints[] = {
+      {kMaxJsonDepth, flags.max_json_depth, 2, 10'000, config.max_json_depth},
+      {kMaxJsonString, flags.max_json_string_bytes, 64, 1 << 30, config.max_json_string_bytes},
+      {kMaxImportRows, flags.max_import_rows, 1, 100'000'000, import_rows},
+      {kRateLimit, flags.rate_limit, 0, 1'000'000, config.rate_limit},
+      {kRateLimitBurst, flags.rate_limit_burst, 1, 10'000'000, config.rate_limit_burst},
+  };
+  for (const IntSetting& s : ints) {
+    if (auto v = r.Get(s.setting, s.flag)) {
+      auto n = ParseInt(s.setting, *v, s.low, s.high);
+      if (!n) return std::unexpected(n.error());
+      s.out = *n;
+    }
+  }
+  config.max_import_rows = import_rows;
+  if (config.rate_limit_burst == 0) config.rate_limit_burst = std::max(1, 2 * config.rate_limit);
+  return core::Ok();
+}
+
 }  // namespace
 
 std::optional<std::string> ProcessEnv(const std::string& name) {
@@ -223,6 +283,24 @@ void AddConfigFlags(CLI::App* cmd, ConfigFlags& flags) {
   cmd->add_option("--webhook-allow-private-networks", flags.webhook_allow_private_networks,
                   "true lets webhooks reach loopback, link-local and private addresses (env "
                   "BULWARK_WEBHOOK_ALLOW_PRIVATE_NETWORKS; default false)");
+  cmd->add_option("--max-upload-bytes", flags.max_upload_bytes,
+                  "largest upload or request body in bytes (env BULWARK_MAX_UPLOAD_BYTES; "
+                  "default 1073741824)");
+  cmd->add_option("--max-json-depth", flags.max_json_depth,
+                  "deepest JSON nesting of request bodies and imported files (env "
+                  "BULWARK_MAX_JSON_DEPTH; default 64)");
+  cmd->add_option("--max-json-string-bytes", flags.max_json_string_bytes,
+                  "longest JSON string in bytes (env BULWARK_MAX_JSON_STRING_BYTES; default "
+                  "1048576)");
+  cmd->add_option("--max-import-rows", flags.max_import_rows,
+                  "findings one imported file may hold (env BULWARK_MAX_IMPORT_ROWS; default "
+                  "1000000)");
+  cmd->add_option("--rate-limit", flags.rate_limit,
+                  "requests per second per API token, session or client address, 0 = no limit "
+                  "(env BULWARK_RATE_LIMIT; default 0)");
+  cmd->add_option("--rate-limit-burst", flags.rate_limit_burst,
+                  "requests a caller may make at once (env BULWARK_RATE_LIMIT_BURST; default "
+                  "twice --rate-limit)");
 }
 
 core::Result<Config> ResolveConfig(const ConfigFlags& flags, const EnvLookup& env) {
@@ -264,6 +342,7 @@ core::Result<Config> ResolveConfig(const ConfigFlags& flags, const EnvLookup& en
   }
   if (auto key = env("BULWARK_SECRET_KEY"); key && !key->empty()) config.secret_key_hex = *key;
   if (auto s = ResolveJobSettings(r, flags, config); !s) return std::unexpected(s.error());
+  if (auto s = ResolveLimitSettings(r, flags, config); !s) return std::unexpected(s.error());
   return config;
 }
 

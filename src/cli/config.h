@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -25,6 +26,12 @@ struct ConfigFlags {
   std::string scheduler_interval;
   std::string webhook_url;
   std::string webhook_allow_private_networks;
+  std::string max_upload_bytes;
+  std::string max_json_depth;
+  std::string max_json_string_bytes;
+  std::string max_import_rows;
+  std::string rate_limit;
+  std::string rate_limit_burst;
 };
 
 // Adds --config, --listen, --data-dir, --database, --log-level and the job settings to `cmd`.
@@ -42,6 +49,13 @@ struct Config {
   std::string webhook_url;                    // the global webhook; empty: none
   std::string webhook_secret;                 // its signing secret; never printed
   bool webhook_allow_private_networks = false;
+  // Limits of what callers may send (docs/configuration.md, "Limits").
+  std::uint64_t max_upload_bytes = std::uint64_t{1} << 30;  // largest upload / request body
+  int max_json_depth = 64;                   // nesting of JSON bodies and imported files
+  int max_json_string_bytes = 1 << 20;       // longest JSON string in them
+  std::int64_t max_import_rows = 1'000'000;  // findings per imported file
+  int rate_limit = 0;                        // requests per second per caller; 0 = no limit
+  int rate_limit_burst = 0;                  // requests at once; 0 = twice rate_limit
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -138,5 +138,54 @@ TEST(ResolveConfig, BadJobSettingsNameTheSetting) {
   EXPECT_NE(c.error().message.find("expected true or false"), std::string::npos);
 }
 
+TEST(ResolveConfig, LimitSettingsFromFlagsEnvironmentAndFile) {
+  auto defaults = ResolveConfig({}, FakeEnv({}));
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->max_upload_bytes, std::uint64_t{1} << 30);
+  EXPECT_EQ(defaults->max_json_depth, 64);
+  EXPECT_EQ(defaults->max_json_string_bytes, 1 << 20);
+  EXPECT_EQ(defaults->max_import_rows, 1'000'000);
+  EXPECT_EQ(defaults->rate_limit, 0);
+
+  std::string file = WriteToml(
+      "max_upload_bytes = 5000000000\nmax_json_depth = 20\nmax_import_rows = 10\n"
+      "rate_limit = 5\n");
+  ConfigFlags flags;
+  flags.config_file = file;
+  flags.max_json_string_bytes = "4096";
+  auto c = ResolveConfig(flags, FakeEnv({{"BULWARK_MAX_IMPORT_ROWS", "77"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->max_upload_bytes, 5'000'000'000u);
+  EXPECT_EQ(c->max_json_depth, 20);
+  EXPECT_EQ(c->max_json_string_bytes, 4096);
+  EXPECT_EQ(c->max_import_rows, 77);
+  EXPECT_EQ(c->rate_limit, 5);
+  EXPECT_EQ(c->rate_limit_burst, 10);  // twice the rate unless set
+  flags.rate_limit_burst = "3";
+  c = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->rate_limit_burst, 3);
+}
+
+TEST(ResolveConfig, BadLimitsNameTheSettingAndTheSource) {
+  ConfigFlags flags;
+  flags.max_json_depth = "1";
+  auto c = ResolveConfig(flags, FakeEnv({}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("max_json_depth '1' (from --max-json-depth)"), std::string::npos)
+      << c.error().message;
+  c = ResolveConfig({}, FakeEnv({{"BULWARK_MAX_UPLOAD_BYTES", "1GB"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("BULWARK_MAX_UPLOAD_BYTES"), std::string::npos);
+  c = ResolveConfig({}, FakeEnv({{"BULWARK_RATE_LIMIT", "-1"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("rate_limit"), std::string::npos);
+  ConfigFlags from_file;
+  from_file.config_file = WriteToml("max_import_rows = \"many\"\n");
+  c = ResolveConfig(from_file, FakeEnv({}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("max_import_rows"), std::string::npos) << c.error().message;
+}
+
 }  // namespace
 }  // namespace bulwark::cli

@@ -76,9 +76,12 @@ int Serve(const ConfigFlags& flags) {
   ctx.transport = transport.get();
   ctx.scanners = &registry;
   ctx.data_dir = config.data_dir;
-  if (auto cap = ProcessEnv("BULWARK_MAX_UPLOAD_BYTES")) {
-    ctx.max_upload_bytes = std::strtoull(cap->c_str(), nullptr, 10);
-  }
+  ctx.max_upload_bytes = config.max_upload_bytes;
+  ctx.json_limits.max_depth = static_cast<std::size_t>(config.max_json_depth);
+  ctx.json_limits.max_string_bytes = static_cast<std::size_t>(config.max_json_string_bytes);
+  ctx.max_import_rows = static_cast<std::uint64_t>(config.max_import_rows);
+  ctx.rate_limit_per_second = config.rate_limit;
+  ctx.rate_limit_burst = config.rate_limit_burst;
   ctx.webhook_policy.allow_private_networks = config.webhook_allow_private_networks;
   std::unique_ptr<BackgroundJobs> jobs;
   ctx.wake_scan_workers = [&jobs] {
