@@ -13,12 +13,15 @@ smoke=0
 if [ "${1:-}" = "--seconds" ]; then seconds="$2"; shift 2; fi
 if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ingest_buffer_fuzzer report_page_fuzzer component_id_fuzzer)
+[ ${#targets[@]} -eq 0 ] && targets=(ingest_buffer_fuzzer report_page_fuzzer component_id_fuzzer
+  multipart_upload_fuzzer platform_url_fuzzer schedule_fuzzer)
 "$root/fuzz/build.sh"
 mkdir -p "$build/artifacts"
 for target in "${targets[@]}"; do
   case "$target" in
     component_id_fuzzer) seeds=("$root/fuzz/seeds/component_id") ;;
+    platform_url_fuzzer) seeds=("$root/fuzz/seeds/platform_url") ;;
+    schedule_fuzzer) seeds=("$root/fuzz/seeds/schedule") ;;
     *) seeds=("$root/test/fixtures/xray") ;;
   esac
   if [ "$smoke" = 1 ]; then
