@@ -159,7 +159,9 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
   }
   try {
     PreCheck(text);
-    if (auto within = CheckJsonLimits(text, options.json_limits); !within) {
+    const bool limited = options.json_limits.max_depth != kNoJsonLimits.max_depth ||
+                         options.json_limits.max_string_bytes != kNoJsonLimits.max_string_bytes;
+    if (auto within = limited ? CheckJsonLimits(text, options.json_limits) : core::Ok(); !within) {
       return std::unexpected(within.error());
     }
     report.bytes += text.size();

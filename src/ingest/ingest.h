@@ -48,10 +48,11 @@ struct ParseOptions {
   // Parse once without emitting, then again emitting: nothing reaches the sink for a refused file.
   bool validate_before_emit = false;
   // Nesting depth and string length of each JSON document (a ZIP: of each member); kTooLarge
-  // naming the JSON path when exceeded.
-  JsonLimits json_limits = {};
+  // naming the JSON path when exceeded. None by default: the server sets its limits where files
+  // enter (the upload routes), so later passes over an accepted file are not held to others.
+  JsonLimits json_limits = kNoJsonLimits;
   // Findings one import may hold (a ZIP: all members together); kTooLarge when exceeded.
-  std::uint64_t max_rows = 1'000'000;
+  std::uint64_t max_rows = UINT64_MAX;
 };
 
 struct ParseReport {

@@ -6,18 +6,23 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "core/error.h"
 
 namespace bulwark::ingest {
 
+// The defaults are those of the server (docs/configuration.md, "Limits").
 struct JsonLimits {
   // Objects and arrays open at once; the outermost value is level 1.
   std::size_t max_depth = 64;
   // Bytes of one string (key or value) as written in the file, escapes included.
   std::size_t max_string_bytes = std::size_t{1} << 20;
 };
+
+// No limit at all: CheckJsonLimits is then skipped.
+inline constexpr JsonLimits kNoJsonLimits{SIZE_MAX, SIZE_MAX};
 
 // kTooLarge naming the JSON path of the first value over a limit, the limit and the setting that
 // raises it ("$.rows[3].impact_paths: nested deeper than 64 levels (max_json_depth)"), else Ok.
