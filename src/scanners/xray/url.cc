@@ -32,6 +32,15 @@ core::Result<std::string> NormalizePlatformUrl(std::string_view url) {
                       fmt::format("url: '{}' {}; expected e.g. https://acme.jfrog.io", url, why));
   };
   if (url.empty()) return bad("is empty");
+  for (char c : url) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) {
+      // Not echoed: the text may not even be valid UTF-8.
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        "url: contains a space, a control or a non-ASCII character; "
+                        "percent-encode it, e.g. https://acme.jfrog.io");
+    }
+  }
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return bad("has no scheme");
   std::string scheme = Lower(url.substr(0, scheme_end));

@@ -13,6 +13,20 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// Found by fuzz/platform_url_fuzzer: an inner space and a non-UTF-8 byte were accepted (and the
+// byte echoed into a JSON error).
+TEST(NormalizePlatformUrl, RefusesSpacesControlAndNonAsciiCharacters) {
+  for (std::string_view url : {"https://acme/\x91frog.io/xray h/", "https://acme.jfrog.io/a b",
+                               "https://acme.jfrog.io/\x01", "https://acme\xc3\xa9.io"}) {
+    auto refused = NormalizePlatformUrl(url);
+    ASSERT_FALSE(refused) << url;
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find("percent-encode"), std::string::npos);
+    EXPECT_EQ(refused.error().message.find('\x91'), std::string::npos);
+  }
+  EXPECT_TRUE(NormalizePlatformUrl("  https://acme.jfrog.io/xray/  "));  // surrounding blanks
+}
+
 TEST(NormalizePlatformUrl, StripsProductSuffixesAndSlashes) {
   EXPECT_EQ(*NormalizePlatformUrl("https://acme.jfrog.io/"), "https://acme.jfrog.io");
   EXPECT_EQ(*NormalizePlatformUrl("https://acme.jfrog.io/xray"), "https://acme.jfrog.io");
