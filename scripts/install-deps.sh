@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Bulwark needs, only when some are missing. Quiet when all are present.
-# Usage: scripts/install-deps.sh [run|test]
+# Usage: scripts/install-deps.sh [run|test|bench]
+# bench: what bench/*/run.sh need besides the build (wrk, the sqlite3 shell, python3, time).
 set -euo pipefail
 mode="${1:-run}"
 pkgs=(cmake ninja-build g++ pkg-config ccache
@@ -11,6 +12,9 @@ pkgs=(cmake ninja-build g++ pkg-config ccache
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "$mode" = "test" ]; then
   pkgs+=(postgresql chromium clang-14 libclang-rt-14-dev clang-19 libclang-rt-19-dev openssl curl python3 time)
+fi
+if [ "$mode" = "bench" ]; then
+  pkgs+=(wrk sqlite3 python3 time)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

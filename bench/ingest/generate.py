@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes large, deterministic Xray files for the ingest benchmark.
 
-usage: generate.py FORMAT TARGET_MB OUT
+usage: generate.py FORMAT TARGET_MB OUT [--rows N]
+With --rows, writes exactly N rows (TARGET_MB is then ignored; pass 0).
 FORMAT: xray-report | xray-cli-json | xray-cli-simple-json | xray-ui-security-export
 Rows are varied (ids, versions, schemes, CVE counts) from a fixed seed so every run writes the
 same bytes.
@@ -98,7 +99,7 @@ def ui_row(rng, i):
     }
 
 
-def write(fmt, target_bytes, out):
+def write(fmt, target_bytes, out, rows=None):
     rng = random.Random(20260101)
     makers = {"xray-report": report_row, "xray-cli-json": cli_vuln,
               "xray-cli-simple-json": simple_row, "xray-ui-security-export": ui_row}
@@ -116,7 +117,7 @@ def write(fmt, target_bytes, out):
     with open(out, "w", encoding="utf-8") as f:
         f.write(head)
         i = 0
-        while written < target_bytes:
+        while (i < rows) if rows is not None else (written < target_bytes):
             text = json.dumps(make(rng, i), ensure_ascii=False)
             f.write((",\n" if i else "") + text)
             written += len(text) + 2
@@ -126,5 +127,7 @@ def write(fmt, target_bytes, out):
 
 
 if __name__ == "__main__":
-    rows = write(sys.argv[1], int(float(sys.argv[2]) * 1024 * 1024), sys.argv[3])
-    print(rows)
+    if len(sys.argv) not in (4, 6) or (len(sys.argv) == 6 and sys.argv[4] != "--rows"):
+        sys.exit("usage: generate.py FORMAT TARGET_MB OUT [--rows N]")
+    count = int(sys.argv[5]) if len(sys.argv) == 6 else None
+    print(write(sys.argv[1], int(float(sys.argv[2]) * 1024 * 1024), sys.argv[3], count))

@@ -12,6 +12,8 @@ namespace {
 
 using core::ErrorCode;
 
+constexpr std::chrono::seconds kLastUsedResolution{60};
+
 std::string Iso(storage::Time t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
                      std::chrono::time_point_cast<std::chrono::seconds>(t));
@@ -125,8 +127,11 @@ core::Result<Principal> AuthenticateToken(const std::string& token, ApiContext& 
                       fmt::format("API token '{}' expired at {}; create a new one", found->name,
                                   Iso(*found->expires_at)));
   }
-  // Last use is informative: a failure to record it must not refuse the request.
-  (void)ctx.store.Tokens().TouchLastUsed(found->id, now);
+  // Last use is informative and kept to the minute: writing it on every request would make each
+  // read a database write. A failure to record it must not refuse the request.
+  if (!found->last_used_at || now - *found->last_used_at >= kLastUsedResolution) {
+    (void)ctx.store.Tokens().TouchLastUsed(found->id, now);
+  }
   Principal who{found->id, found->name, found->role, found->user_id, "", std::nullopt, ""};
   if (found->user_id) {
     if (auto user = ctx.store.Users().Get(*found->user_id)) who.username = user->username;

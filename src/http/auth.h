@@ -39,12 +39,14 @@ std::string CsrfTokenFor(std::string_view session_secret);
 
 // Authenticates by `Authorization: Bearer <token>` or, without that header, by the session
 // cookie: kUnauthenticated (message says why: missing or malformed header, unknown, expired,
-// revoked) or the principal. Records a token's last use. A cookie-authenticated request with a
+// revoked) or the principal. Records a token's last use (to the minute: at most one write per
+// token and minute). A cookie-authenticated request with a
 // method other than GET/HEAD must carry the session's X-CSRF-Token: kPermissionDenied otherwise.
 core::Result<Principal> Authenticate(const httplib::Request& req, ApiContext& ctx);
 
 // Checks a bare token taken from wherever the API carries it (the kdt-compatible API uses
-// X-Cookie / X-Auth): kUnauthenticated naming why, or the principal. Records last use.
+// X-Cookie / X-Auth): kUnauthenticated naming why, or the principal. Records last use (to the
+// minute).
 core::Result<Principal> AuthenticateToken(const std::string& token, ApiContext& ctx);
 
 using AuthorizedHandler =

@@ -5,6 +5,8 @@
 
 #include <charconv>
 
+#include "http/json_writer.h"
+
 namespace bulwark::http {
 
 using nlohmann::json;
@@ -54,75 +56,109 @@ json ScanJson(const storage::Scan& s, const std::string& project_name) {
 
 namespace {
 
-json CvssScore(const domain::Cvss& c) { return c.score ? json(*c.score) : json(); }
+void Cvss(JsonWriter& w, std::string_view prefix, const domain::Cvss& c) {
+  w.Key(fmt::format("cvss_{}_score", prefix));
+  if (c.score) {
+    w.Double(*c.score);
+  } else {
+    w.Null();
+  }
+  w.Key(fmt::format("cvss_{}_vector", prefix)).String(c.vector);
+}
+
+void WriteTime(JsonWriter& w, std::string_view key, const std::optional<storage::Time>& t) {
+  w.Key(key);
+  if (t) {
+    w.String(Rfc3339(*t));
+  } else {
+    w.Null();
+  }
+}
 
 }  // namespace
 
-json FindingJson(const storage::StoredFinding& s) {
+// Keys in byte order, as nlohmann/json writes its objects, so both forms are the same text.
+void AppendFindingJson(std::string& out, const storage::StoredFinding& s) {
   const domain::Finding& f = s.finding;
-  json cves = json::array();
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("applicability").String(f.applicability);
+  w.Key("branch").String(s.branch);
+  w.Key("component").String(f.component.name);
+  w.Key("component_id").String(f.component.id);
+  w.Key("component_type").String(f.component.type);
+  w.Key("component_version").String(f.component.version);
+  w.Key("cves").BeginArray();
   for (const auto& c : f.cves) {
-    cves.push_back({{"id", c.id},
-                    {"cvss_v2_score", CvssScore(c.v2)},
-                    {"cvss_v2_vector", c.v2.vector},
-                    {"cvss_v3_score", CvssScore(c.v3)},
-                    {"cvss_v3_vector", c.v3.vector},
-                    {"cvss_v4_score", CvssScore(c.v4)},
-                    {"cvss_v4_vector", c.v4.vector},
-                    {"cwes", c.cwes}});
+    w.BeginObject();
+    Cvss(w, "v2", c.v2);
+    Cvss(w, "v3", c.v3);
+    Cvss(w, "v4", c.v4);
+    w.Key("cwes").Strings(c.cwes);
+    w.Key("id").String(c.id);
+    w.EndObject();
   }
-  json artifacts = json::array();
-  json paths = json::array();
-  json locations = json::array();
+  w.EndArray();
+  w.Key("cwes").Strings(f.cwes);
+  w.Key("description").String(f.description);
+  w.Key("fingerprint").String(s.fingerprint);
+  w.Key("first_scan_id").OptInt(s.first_scan_id);
+  WriteTime(w, "first_seen_at", s.first_seen_at);
+  WriteTime(w, "fixed_at", s.fixed_at);
+  w.Key("fixed_versions").Strings(f.fixed_versions);
+  w.Key("id").Int(s.id);
+  w.Key("impact_paths").BeginArray();
   for (const auto& l : f.locations) {
-    if (!l.artifact.empty()) artifacts.push_back(l.artifact);
-    for (const auto& p : l.impact_paths) paths.push_back(p);
-    locations.push_back(
-        {{"artifact", l.artifact}, {"path", l.path}, {"impact_paths", l.impact_paths}});
+    for (const auto& p : l.impact_paths) w.Strings(p);
   }
-  json triage;
+  w.EndArray();
+  w.Key("impacted_artifacts").BeginArray();
+  for (const auto& l : f.locations) {
+    if (!l.artifact.empty()) w.String(l.artifact);
+  }
+  w.EndArray();
+  w.Key("issue_id").String(f.issue_id);
+  w.Key("kind").String(domain::FindingKindName(f.kind));
+  w.Key("last_scan_id").OptInt(s.last_scan_id);
+  WriteTime(w, "last_seen_at", s.last_seen_at);
+  w.Key("license").String(f.license);
+  w.Key("locations").BeginArray();
+  for (const auto& l : f.locations) {
+    w.BeginObject().Key("artifact").String(l.artifact).Key("impact_paths").BeginArray();
+    for (const auto& p : l.impact_paths) w.Strings(p);
+    w.EndArray().Key("path").String(l.path).EndObject();
+  }
+  w.EndArray();
+  w.Key("policies").Strings(f.policies);
+  w.Key("project_id").Int(s.project_id);
+  w.Key("published").String(f.published);
+  w.Key("references").Strings(f.references);
+  w.Key("severity").String(domain::SeverityName(f.severity));
+  w.Key("state").String(domain::FindingStatusName(s.status));
+  w.Key("summary").String(f.summary);
+  w.Key("tool").String(s.tool);
+  w.Key("triage");
   if (s.triage) {
-    triage = {{"state", domain::TriageStateName(s.triage->state)},
-              {"reason", s.triage->reason},
-              {"expires_at", OptTime(s.triage->expires_at)},
-              {"by", s.triage->decided_by},
-              {"at", Rfc3339(s.triage->decided_at)}};
+    w.BeginObject();
+    WriteTime(w, "at", s.triage->decided_at);
+    w.Key("by").String(s.triage->decided_by);
+    WriteTime(w, "expires_at", s.triage->expires_at);
+    w.Key("reason").String(s.triage->reason);
+    w.Key("state").String(domain::TriageStateName(s.triage->state));
+    w.EndObject();
+  } else {
+    w.Null();
   }
-  return {{"id", s.id},
-          {"project_id", s.project_id},
-          {"branch", s.branch},
-          {"tool", s.tool},
-          {"fingerprint", s.fingerprint},
-          {"vulnerability_key", s.vulnerability_key},
-          {"issue_id", f.issue_id},
-          {"kind", domain::FindingKindName(f.kind)},
-          {"violation_type", domain::ViolationTypeName(f.violation_type)},
-          {"severity", domain::SeverityName(f.severity)},
-          {"state", domain::FindingStatusName(s.status)},
-          {"component", f.component.name},
-          {"component_type", f.component.type},
-          {"component_version", f.component.version},
-          {"component_id", f.component.id},
-          {"summary", f.summary},
-          {"description", f.description},
-          {"cves", cves},
-          {"cwes", f.cwes},
-          {"fixed_versions", f.fixed_versions},
-          {"impacted_artifacts", artifacts},
-          {"impact_paths", paths},
-          {"locations", locations},
-          {"applicability", f.applicability},
-          {"references", f.references},
-          {"published", f.published},
-          {"license", f.license},
-          {"watch", f.watch},
-          {"policies", f.policies},
-          {"triage", triage},
-          {"first_seen_at", Rfc3339(s.first_seen_at)},
-          {"last_seen_at", Rfc3339(s.last_seen_at)},
-          {"fixed_at", OptTime(s.fixed_at)},
-          {"first_scan_id", s.first_scan_id ? json(*s.first_scan_id) : json()},
-          {"last_scan_id", s.last_scan_id ? json(*s.last_scan_id) : json()}};
+  w.Key("violation_type").String(domain::ViolationTypeName(f.violation_type));
+  w.Key("vulnerability_key").String(s.vulnerability_key);
+  w.Key("watch").String(f.watch);
+  w.EndObject();
+}
+
+json FindingJson(const storage::StoredFinding& s) {
+  std::string text;
+  AppendFindingJson(text, s);
+  return json::parse(text);
 }
 
 std::optional<std::int64_t> ParseId(const std::string& text) {

@@ -23,6 +23,8 @@ nlohmann::json ScanJson(const storage::Scan& scan, const std::string& project_na
 // The finding fields the web UI reads (web/README.md); `with_details` adds description,
 // locations and history is added by the caller.
 nlohmann::json FindingJson(const storage::StoredFinding& f);
+// The same object appended to `out` as JSON text, without building a document (the list route).
+void AppendFindingJson(std::string& out, const storage::StoredFinding& f);
 
 // Parses a decimal id path segment; nullopt when it is not one.
 std::optional<std::int64_t> ParseId(const std::string& text);

@@ -86,6 +86,12 @@ Server::Server(ApiContext& ctx)
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   svr_.set_keep_alive_timeout(2);
+  // httplib closes a kept-alive connection after 5 requests by default; a client that polls or
+  // pages then pays a new connection every few requests.
+  svr_.set_keep_alive_max_count(100);
+  // Headers and body leave in separate writes: without TCP_NODELAY, Nagle's algorithm holds the
+  // body until the client's delayed ACK, about 40 ms per kept-alive request.
+  svr_.set_tcp_nodelay(true);
   svr_.set_read_timeout(10);
   svr_.set_payload_max_length(static_cast<std::size_t>(ctx.max_upload_bytes + kMultipartAllowance));
   InstallMiddleware();

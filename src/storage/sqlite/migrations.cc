@@ -380,6 +380,12 @@ CREATE INDEX web_sessions_user ON web_sessions (user_id);
 CREATE INDEX audit_log_actor ON audit_log (actor, id);
 )sql";
 
+constexpr std::string_view kV7 = R"sql(
+-- Bulwark schema, version 7: the findings list of a whole project filtered by severity (no
+-- branch) reads its page and its total from this index instead of sorting the project's rows.
+CREATE INDEX findings_severity ON findings (project_id, severity, id);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& Migrations() {
@@ -388,6 +394,7 @@ const std::vector<sql::Migration>& Migrations() {
       {2, "scans as jobs, finding lifecycle, triage", kV2},
       {3, "webhook deliveries and schedule slots", kV3},
       {4, "browser sessions", kV4},
+      {7, "findings by project and severity", kV7},
   };
   return migrations;
 }
