@@ -149,18 +149,22 @@ export class ConsoleWatch {
   constructor(page) {
     this.errors = [];
     this.expected = [];
+    this.always = [];
     page.on('console', (m) => {
       if (m.type() === 'error') this.errors.push({ text: m.text(), url: m.location()?.url ?? '' });
     });
     page.on('pageerror', (e) => this.errors.push({ text: `uncaught: ${e}`, url: '' }));
   }
-  /** Declares that a request to a URL matching `urlPattern` may answer `status`. */
-  expectHttpError(status, urlPattern) { this.expected.push({ status, urlPattern }); }
+  /** Declares that a request to a URL matching `urlPattern` may answer `status` in this test
+   *  (until the next check()), or in every test with `{ always: true }`. */
+  expectHttpError(status, urlPattern, { always = false } = {}) {
+    (always ? this.always : this.expected).push({ status, urlPattern });
+  }
   /** Throws on any console error not declared; then starts afresh for the next test. */
   check() {
     const unexpected = this.errors.filter((e) => {
       const m = e.text.match(/^Failed to load resource: the server responded with a status of (\d+)/);
-      return !(m && this.expected.some((x) => x.status === Number(m[1]) && x.urlPattern.test(e.url)));
+      return !(m && [...this.expected, ...this.always].some((x) => x.status === Number(m[1]) && x.urlPattern.test(e.url)));
     });
     this.errors = [];
     this.expected = [];
@@ -194,6 +198,9 @@ export async function screenshot(page, name) {
   console.log(`screenshot: ${file}`);
   return file;
 }
+
+/** A server without the scan diff route answers 404 to it; the UI then shows a quiet note. */
+export const DIFF_ROUTE = /\/api\/v1\/scans\/\d+\/diff\?against=previous$/;
 
 /** Signs in through the form. */
 export async function signIn(page, username, password) {

@@ -58,7 +58,7 @@ function Overview({ id }: { id: string }) {
       <div class="grid2">
         <div class="card"><h2>Trend</h2><TrendChart points={s.trend ?? []} /></div>
         <div class="card"><h2>By state</h2>
-          {states.length ? (
+          {states.some(([, v]) => v > 0) ? (
             <table class="table compact"><tbody>{states.map(([k, v]) => <tr key={k}><td>{titleCase(k)}</td><td class="num">{v}</td></tr>)}</tbody></table>
           ) : <p class="muted">No findings yet. Run a scan or upload an Xray export under Import.</p>}
         </div>
