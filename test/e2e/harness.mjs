@@ -1,15 +1,13 @@
-// Browser end-to-end harness: starts the server under test, launches Debian's Chromium through
-// playwright-core, records console errors and saves screenshots.
+// Browser end-to-end harness: starts the real `bulwark serve` (fresh temporary data directory,
+// SQLite, 127.0.0.1 port 0) and the fake JFrog Platform (`fake-xray`, port 0), launches Debian's
+// Chromium through playwright-core, watches the console, and saves screenshots.
 //
-// Server under test, first match wins:
-//   BULWARK_E2E_URL=http://127.0.0.1:PORT   an already running server;
-//   startBulwark({binary})                   a real `bulwark serve` on port 0 (binary from
-//                                            BULWARK_BINARY, default build/test/bulwark);
-//   startStaticServer({dist, api})           web/dist from a local static server on port 0 with
-//                                            an in-process API handler (used until the REST API lands).
+// Binaries (CMake passes them to the web_e2e test):
+//   BULWARK_BINARY    the bulwark binary           (default build/test/bulwark)
+//   BULWARK_FAKE_XRAY the fake-xray binary         (default build/test/test/fakes/fake_xray/fake-xray)
+//   BULWARK_E2E_OUT   where screenshots go         (default build/e2e)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,114 +20,191 @@ const { chromium } = require('playwright-core');
 
 export const CHROMIUM = process.env.BULWARK_CHROMIUM ?? '/usr/bin/chromium';
 export const outDir = process.env.BULWARK_E2E_OUT ?? path.join(repoRoot, 'build/e2e');
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.json': 'application/json',
-  '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2',
-};
-
-/** Reads a request body as a Buffer. */
-export function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** Sends a JSON answer. */
-export function sendJson(res, status, body, headers = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(body === undefined ? '' : JSON.stringify(body));
-}
+export const fixture = (name) => path.join(repoRoot, 'test/fixtures/xray', name);
 
 /**
- * Serves `dist` (with the SPA fallback to index.html) and hands /api/ requests to `api(req, res)`.
- * Listens on 127.0.0.1 port 0; answers {url, close()}.
+ * Spawns `binary args` and waits until its output matches `ready` (a RegExp); answers the child,
+ * the match and a function returning all output so far. Fails with the output when the process
+ * exits first or nothing matches within `timeoutMs`.
  */
-export async function startStaticServer({ dist = process.env.BULWARK_WEB_DIST ?? path.join(repoRoot, 'web/dist'), api }) {
-  if (!existsSync(path.join(dist, 'index.html'))) {
-    throw new Error(`${dist}/index.html is missing: build the web UI first (npm --prefix web run build)`);
-  }
-  const server = http.createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url, 'http://localhost');
-      if (url.pathname.startsWith('/api/')) return await api(req, res, url);
-      let file = path.join(dist, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
-      if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) {
-        file = path.join(dist, 'index.html');
-      }
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } catch (e) {
-      sendJson(res, 500, { code: 'internal', message: String(e) });
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
-}
-
-/**
- * Starts `bulwark serve --listen 127.0.0.1:0` with a fresh data directory and waits until it
- * prints the address it listens on. Answers {url, close(), output()}.
- */
-export async function startBulwark({ binary = process.env.BULWARK_BINARY ?? path.join(repoRoot, 'build/test/bulwark'),
-                                     args = [], timeoutMs = 20000 } = {}) {
-  if (process.env.BULWARK_E2E_URL) return { url: process.env.BULWARK_E2E_URL, close: async () => {}, output: () => '' };
-  if (!existsSync(binary)) throw new Error(`bulwark binary not found at ${binary}; set BULWARK_BINARY`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bulwark-e2e-'));
-  const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...args],
-                      { stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnUntil(binary, args, ready, { timeoutMs = 30000, env = {} } = {}) {
+  if (!existsSync(binary)) throw new Error(`${binary} not found; build it first or set the variable naming it`);
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bulwark did not report its address in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+  const match = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${path.basename(binary)} was not ready in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const on = (chunk) => {
       output += chunk;
-      const m = output.match(/https?:\/\/127\.0\.0\.1:(\d+)/);
-      if (m) { clearTimeout(timer); resolve(m[0]); }
+      const m = output.match(ready);
+      if (m) { clearTimeout(timer); resolve(m); }
     };
     child.stdout.on('data', on);
     child.stderr.on('data', on);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`bulwark exited with ${code}:\n${output}`)); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${path.basename(binary)} exited with ${code}:\n${output}`)); });
   });
+  child.removeAllListeners('exit');
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const done = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await done;
+  };
+  return { child, match, output: () => output, stop };
+}
+
+/**
+ * Starts the fake JFrog Platform on port 0. Answers {url, configure(body), state(), close()};
+ * `configure` posts to its /__fake/config control endpoint.
+ */
+export async function startFakeXray({ binary = process.env.BULWARK_FAKE_XRAY ??
+                                        path.join(repoRoot, 'build/test/test/fakes/fake_xray/fake-xray') } = {}) {
+  const p = await spawnUntil(binary, ['--port', '0'], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const url = p.match[1];
+  const control = async (method, route, body) => {
+    const res = await fetch(url + route, { method, body: body && JSON.stringify(body),
+                                           headers: body ? { 'Content-Type': 'application/json' } : {} });
+    if (!res.ok) throw new Error(`fake-xray ${method} ${route}: ${res.status} ${await res.text()}`);
+    return res.json().catch(() => ({}));
+  };
   return {
-    url, output: () => output,
-    close: async () => {
-      if (child.exitCode === null) {
-        const done = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await done;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    url, output: p.output,
+    configure: (body) => control('POST', '/__fake/config', body),
+    state: () => control('GET', '/__fake/state'),
+    close: p.stop,
   };
 }
 
 /**
- * Launches headless Chromium and opens a page. Console errors and page errors are collected in
- * `errors` so a test can assert there were none.
+ * Starts `bulwark serve` on 127.0.0.1 port 0 with a fresh data directory (SQLite) and webhooks
+ * allowed to reach private networks (the tests' receivers are on loopback). Answers {url,
+ * password, token, api(method, path, body), output(), close()} with the first start's admin
+ * password and API token read from its output.
  */
+export async function startBulwark({ binary = process.env.BULWARK_BINARY ?? path.join(repoRoot, 'build/test/bulwark') } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bulwark-e2e-'));
+  let p;
+  try {
+    p = await spawnUntil(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir,
+                                  '--webhook-allow-private-networks', 'true'],
+                         /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const url = p.match[1];
+  const out = p.output();
+  const password = out.match(/Password: +(\S+)/)?.[1];
+  const token = out.match(/API token: +(\S+)/)?.[1];
+  if (!password || !token) throw new Error(`bulwark printed no first-start credentials:\n${out}`);
+  /** Calls the REST API with the admin token; FormData bodies go as multipart. */
+  const api = async (method, route, body, { ok = true } = {}) => {
+    const headers = { Authorization: `Bearer ${token}` };
+    let payload = body;
+    if (body !== undefined && !(body instanceof FormData)) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(url + '/api/v1' + route, { method, headers, body: payload });
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : undefined;
+    if (ok && !res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+    return ok ? data : { status: res.status, body: data };
+  };
+  return {
+    url, password, token, api, dataDir, output: p.output,
+    close: async () => { await p.stop(); rmSync(dataDir, { recursive: true, force: true }); },
+  };
+}
+
+/** Uploads a fixture through the API as an import scan and waits until the scan has finished. */
+export async function importFixture(server, projectId, name, { branch = 'main' } = {}) {
+  const form = new FormData();
+  form.set('tool', 'jfrogxraysca');
+  form.set('branch', branch);
+  form.set('file', new Blob([readFileSync(fixture(name))], { type: 'application/json' }), name);
+  const scan = await server.api('POST', `/projects/${projectId}/imports`, form);
+  return waitForScan(server, scan.id);
+}
+
+/** Polls a scan until it reaches a final state (the condition, not a fixed sleep). */
+export async function waitForScan(server, id, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const scan = await server.api('GET', `/scans/${id}`);
+    if (['finished', 'failed', 'canceled'].includes(scan.state)) {
+      if (scan.state !== 'finished') throw new Error(`scan ${id} ended ${scan.state}: ${scan.error}`);
+      return scan;
+    }
+    if (Date.now() > deadline) throw new Error(`scan ${id} still ${scan.state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Watches a page's console. Every console error fails the test at check() except the browser's
+ * own "Failed to load resource" line for an HTTP status the test declared with expectHttpError —
+ * Chromium logs every non-2xx fetch that way, also the ones the UI handles on purpose.
+ */
+export class ConsoleWatch {
+  constructor(page) {
+    this.errors = [];
+    this.expected = [];
+    this.always = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push({ text: m.text(), url: m.location()?.url ?? '' });
+    });
+    page.on('pageerror', (e) => this.errors.push({ text: `uncaught: ${e}`, url: '' }));
+  }
+  /** Declares that a request to a URL matching `urlPattern` may answer `status` in this test
+   *  (until the next check()), or in every test with `{ always: true }`. */
+  expectHttpError(status, urlPattern, { always = false } = {}) {
+    (always ? this.always : this.expected).push({ status, urlPattern });
+  }
+  /** Throws on any console error not declared; then starts afresh for the next test. */
+  check() {
+    const unexpected = this.errors.filter((e) => {
+      const m = e.text.match(/^Failed to load resource: the server responded with a status of (\d+)/);
+      return !(m && [...this.expected, ...this.always].some((x) => x.status === Number(m[1]) && x.urlPattern.test(e.url)));
+    });
+    this.errors = [];
+    this.expected = [];
+    if (unexpected.length) {
+      throw new Error(`console errors:\n${unexpected.map((e) => `${e.text} (${e.url})`).join('\n')}`);
+    }
+  }
+}
+
+/** Launches headless Chromium with a fresh profile and opens a page with a ConsoleWatch. */
 export async function launchBrowser({ viewport = { width: 1360, height: 860 } } = {}) {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
+  const profile = mkdtempSync(path.join(tmpdir(), 'bulwark-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
            '--disable-sync', '--no-first-run'],
   });
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { browser, context, page, errors };
+  const page = context.pages()[0] ?? await context.newPage();
+  const watch = new ConsoleWatch(page);
+  return {
+    context, page, watch,
+    close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
 }
 
-/** Saves a full-page screenshot as <outDir>/<name>.png and answers its path. */
+/** Saves a full-page screenshot as <outDir>/<name>.png, prints and answers its path. */
 export async function screenshot(page, name) {
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
   return file;
+}
+
+/** A server without the scan diff route answers 404 to it; the UI then shows a quiet note. */
+export const DIFF_ROUTE = /\/api\/v1\/scans\/\d+\/diff\?against=previous$/;
+
+/** Signs in through the form. */
+export async function signIn(page, username, password) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

@@ -93,6 +93,7 @@ describe('ApiClient', () => {
     expect(form.get('tool')).toBe('jfrogxraysca');
     expect(form.get('branch')).toBe('main');
     expect(form.get('scan_tag')).toBe('nightly');
+    expect(form.get('source')).toBe('ui');
     expect((form.get('file') as File).name).toBe('export.json');
     expect(header(calls[0], 'Content-Type')).toBeUndefined();
   });
@@ -101,5 +102,23 @@ describe('ApiClient', () => {
     const { fn, calls } = fakeFetch([[200, { repositories: [] }]]);
     await new ApiClient(fn, '/api/v1', null).repositories('docker local');
     expect(calls[0].url).toBe('/api/v1/integrations/jfrogxraysca/repositories?q=docker%20local');
+  });
+
+  it('starts a scan with the scanner id as a JSON integer', async () => {
+    const { fn, calls } = fakeFetch([[202, { id: 5, state: 'waiting' }]]);
+    await new ApiClient(fn, '/api/v1', null).startScan('3', { scanner_id: '12' });
+    expect(calls[0].url).toBe('/api/v1/projects/3/scans');
+    expect(calls[0].init.body).toBe('{"scanner_id":12}');
+  });
+
+  it('edits a project and a scanner with PATCH and reads the scan diff against the previous scan', async () => {
+    const { fn, calls } = fakeFetch([[200, { id: 3 }], [200, { id: 9 }], [200, { counts: {} }]]);
+    const api = new ApiClient(fn, '/api/v1', null);
+    await api.updateProject('3', { name: 'app', default_branch: 'develop' });
+    await api.updateScanner('3', 9, { branch: 'develop' });
+    await api.scanDiff(7);
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'PATCH /api/v1/projects/3', 'PATCH /api/v1/projects/3/scanners/9', 'GET /api/v1/scans/7/diff?against=previous']);
+    expect(JSON.parse(calls[1].init.body as string)).toEqual({ branch: 'develop' });
   });
 });

@@ -11,7 +11,7 @@ export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'inf
 export type SeverityCounts = Partial<Record<Severity, number>>;
 
 export interface ApiToken {
-  id: string; name: string; created_at?: string; expires_at?: string | null;
+  id: string | number; name: string; created_at?: string; expires_at?: string | null;
   last_used_at?: string | null;
 }
 export interface CreatedToken extends ApiToken { token: string }
@@ -24,7 +24,9 @@ export interface IntegrationUpdate {
   active?: boolean; api_enabled?: boolean; url?: string; access_token?: string; insecure?: boolean;
 }
 export interface ConnectionTest { ok: boolean; code: string; message: string; xray_version?: string }
-export interface Repository { key: string; type: string; package_type: string; indexed: boolean }
+export interface Repository {
+  key: string; type: string; package_type: string; indexed: boolean | null; scannable?: boolean;
+}
 
 export interface Project {
   id: string; name: string; description?: string; default_branch?: string; created_at?: string;
@@ -40,23 +42,24 @@ export interface Schedule {
   enabled: boolean; recurrence?: 'hourly' | 'daily' | 'weekly' | 'monthly'; interval?: number;
   days?: string[];
 }
-export interface Webhook { url: string; secret?: string }
+export interface Webhook { url: string; secret?: string; secret_set?: boolean }
 export interface Scanner {
-  id: string; tool: string; environment?: string; repository_key: string; branch: string;
+  id: string | number; tool: string; environment?: string; repository_key: string; branch: string;
   include_patterns?: string[]; exclude_patterns?: string[]; meta_data?: string; scan_tag?: string;
-  schedule?: Schedule; webhook?: Webhook | null;
+  schedule?: Schedule & { next_run_at?: string | null }; webhook?: Webhook | null;
 }
 export type ScannerInput = Omit<Scanner, 'id'>;
+export type ProjectUpdate = { name?: string; description?: string; default_branch?: string };
 
 export type ScanState = 'waiting' | 'starting' | 'running' | 'retrieving_results' | 'analyzing' |
   'notifying' | 'finished' | 'failed' | 'canceled';
 export const TERMINAL_STATES: ScanState[] = ['finished', 'failed', 'canceled'];
 export interface Scan {
-  id: string; project_id: string; scanner_id?: string | null; tool: string; method: string;
-  branch: string; environment?: string; state: ScanState; progress?: number;
-  summary?: SeverityCounts; risk_score?: number; new?: number; fixed?: number;
-  error?: string | null; created_at?: string; finished_at?: string | null; source?: string;
-  format?: string;
+  id: string | number; project_id: string | number; scanner_id?: string | number | null; tool: string;
+  method: string; branch: string; environment?: string; state: ScanState; progress?: number;
+  summary?: SeverityCounts; risk_score?: number; new_findings?: number; fixed_findings?: number;
+  error?: string | null; hint?: string | null; created_at?: string; started_at?: string | null;
+  finished_at?: string | null; meta_data?: string; scan_tag?: string; format?: string;
 }
 
 export type FindingState = 'open' | 'new' | 'reopened' | 'fixed' | 'false_positive' |
@@ -65,14 +68,25 @@ export interface Cve {
   id: string; cvss_v2_score?: number | null; cvss_v2_vector?: string | null;
   cvss_v3_score?: number | null; cvss_v3_vector?: string | null;
 }
-export interface HistoryEntry { at: string; action: string; by?: string; reason?: string; scan_id?: string }
-export interface Triage { state: FindingState; reason?: string; expires_at?: string | null; by?: string }
+export interface HistoryEntry {
+  at: string; action: string; scan_id?: string | number | null; detail?: string;
+}
+export interface Triage {
+  state: FindingState; reason?: string; expires_at?: string | null; by?: string; at?: string;
+}
 export interface Finding {
-  id: string; branch: string; tool: string; kind: string; severity: Severity; state: FindingState;
-  vulnerability_key: string; component: string; component_version?: string; summary: string;
-  description?: string; cves?: Cve[]; cwes?: string[]; fixed_versions?: string[];
+  id: string | number; branch: string; tool: string; kind: string; severity: Severity;
+  state: FindingState; vulnerability_key: string; component: string; component_version?: string;
+  summary: string; description?: string; cves?: Cve[]; cwes?: string[]; fixed_versions?: string[];
   impacted_artifacts?: string[]; impact_paths?: string[][]; references?: string[];
-  history?: HistoryEntry[]; triage?: Triage | null; first_seen?: string; last_seen?: string;
+  history?: HistoryEntry[]; triage?: Triage | null; first_seen_at?: string; last_seen_at?: string;
+  fixed_at?: string | null;
+}
+/** GET /scans/{id}/diff?against=previous: what changed between a scan and the one before it. */
+export interface ScanDiff {
+  scan: { id: string | number }; against: { id: string | number } | null;
+  counts: { new: number; fixed: number; unchanged: number };
+  new: Finding[]; fixed: Finding[]; unchanged: Finding[];
 }
 export interface FindingQuery {
   branch?: string; severity?: string; state?: string; kind?: string; q?: string; sort?: string;
@@ -173,7 +187,7 @@ export class ApiClient {
   createToken(t: { name: string; expires_at?: string }) {
     return this.request<CreatedToken>('POST', '/tokens', t);
   }
-  deleteToken(id: string) { return this.request<void>('DELETE', `/tokens/${encodeURIComponent(id)}`); }
+  deleteToken(id: string | number) { return this.request<void>('DELETE', `/tokens/${encodeURIComponent(id)}`); }
 
   // Integrations
   getIntegration(tool = 'jfrogxraysca') { return this.request<Integration>('GET', `/integrations/${tool}`); }
@@ -194,6 +208,7 @@ export class ApiClient {
     return this.request<Project>('POST', '/projects', p);
   }
   getProject(id: string) { return this.request<Project>('GET', `/projects/${id}`); }
+  updateProject(id: string, p: ProjectUpdate) { return this.request<Project>('PATCH', `/projects/${id}`, p); }
   projectSummary(id: string) { return this.request<ProjectSummary>('GET', `/projects/${id}/summary`); }
 
   // Scanners
@@ -201,22 +216,29 @@ export class ApiClient {
   createScanner(pid: string, s: ScannerInput) {
     return this.request<Scanner>('POST', `/projects/${pid}/scanners`, s);
   }
-  deleteScanner(pid: string, sid: string) {
+  updateScanner(pid: string, sid: string | number, s: Partial<ScannerInput>) {
+    return this.request<Scanner>('PATCH', `/projects/${pid}/scanners/${sid}`, s);
+  }
+  deleteScanner(pid: string, sid: string | number) {
     return this.request<void>('DELETE', `/projects/${pid}/scanners/${sid}`);
   }
 
   // Scans and imports
   listScans(pid: string) { return this.request<{ scans: Scan[]; total: number }>('GET', `/projects/${pid}/scans`); }
-  getScan(id: string) { return this.request<Scan>('GET', `/scans/${id}`); }
-  startScan(pid: string, body: { scanner_id: string } | { tool: string; branch: string }) {
-    return this.request<Scan>('POST', `/projects/${pid}/scans`, body);
+  getScan(id: string | number) { return this.request<Scan>('GET', `/scans/${id}`); }
+  scanDiff(id: string | number) { return this.request<ScanDiff>('GET', `/scans/${id}/diff?against=previous`); }
+  startScan(pid: string, body: { scanner_id: string | number } | { tool: string; branch: string }) {
+    // The server takes scanner ids as JSON integers; a <select> hands them over as text.
+    const b = 'scanner_id' in body ? { scanner_id: Number(body.scanner_id) } : body;
+    return this.request<Scan>('POST', `/projects/${pid}/scans`, b);
   }
-  cancelScan(id: string) { return this.request<Scan>('POST', `/scans/${id}/cancel`); }
+  cancelScan(id: string | number) { return this.request<Scan>('POST', `/scans/${id}/cancel`); }
   importFile(pid: string, f: { file: File; branch: string; environment?: string; meta_data?: string;
                                scan_tag?: string; tool?: string }) {
     const form = new FormData();
     form.set('file', f.file);
     form.set('tool', f.tool ?? 'jfrogxraysca');
+    form.set('source', 'ui');  // the scan's method becomes UI-Import
     form.set('branch', f.branch);
     if (f.environment) form.set('environment', f.environment);
     if (f.meta_data) form.set('meta_data', f.meta_data);
@@ -228,8 +250,8 @@ export class ApiClient {
   listFindings(pid: string, q: FindingQuery) {
     return this.request<FindingPage>('GET', `/projects/${pid}/findings${query(q)}`);
   }
-  getFinding(id: string) { return this.request<Finding>('GET', `/findings/${id}`); }
-  triage(id: string, t: TriageUpdate) { return this.request<Finding>('PATCH', `/findings/${id}`, t); }
+  getFinding(id: string | number) { return this.request<Finding>('GET', `/findings/${id}`); }
+  triage(id: string | number, t: TriageUpdate) { return this.request<Finding>('PATCH', `/findings/${id}`, t); }
 }
 
 export const api = new ApiClient();

@@ -9,6 +9,7 @@ import { Project } from './pages/Project';
 import { Projects } from './pages/Projects';
 import { SignIn } from './pages/SignIn';
 import { navigate, useRoute } from './router';
+import { UserContext } from './session';
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -20,11 +21,12 @@ export function App() {
   if (user === undefined) return <Loading />;
   if (user === null) return <SignIn onSignedIn={(u) => { setUser(u); if (!route.length) navigate('/projects'); }} />;
   const signOut = async () => { try { await api.logout(); } finally { setUser(null); } };
-  const [top, id, tab] = route;
+  const [top, id, tab, sub] = route;
   const nav = (path: string, label: string) => (
     <a href={`#/${path}`} class={top === path ? 'active' : ''} aria-current={top === path ? 'page' : undefined}>{label}</a>
   );
   return (
+    <UserContext.Provider value={user}>
     <div class="shell">
       <aside class="sidebar">
         <div class="brand"><span class="logo">◆</span> Bulwark</div>
@@ -34,16 +36,17 @@ export function App() {
           {user.role === 'admin' && nav('admin', 'Administration')}
         </nav>
         <div class="me">
-          <span title={user.role}>{user.username}</span>
+          <span title={user.role}>{user.username} <span class="muted small">({user.role})</span></span>
           <button class="btn small ghost" onClick={signOut}>Sign out</button>
         </div>
       </aside>
       <main class="content">
         {top === 'integrations' ? <Integrations />
           : top === 'admin' && user.role === 'admin' ? <Admin />
-          : top === 'projects' && id ? <Project id={id} tab={(tab ?? 'overview').split('?')[0]} />
+          : top === 'projects' && id ? <Project id={id} tab={(tab ?? 'overview').split('?')[0]} sub={sub?.split('?')[0]} />
           : <Projects />}
       </main>
     </div>
+    </UserContext.Provider>
   );
 }

@@ -4,14 +4,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { FindingQuery } from '../api';
 import { SEVERITIES } from '../api';
 
-export const STATES = ['open', 'new', 'reopened', 'fixed', 'false_positive', 'risk_accepted', 'not_affected'];
+// The lifecycle states the server filters on; triage decisions are shown beside them.
+export const STATES = ['new', 'open', 'reopened', 'fixed'];
 export const KINDS = ['vulnerability', 'license', 'violation'];
 export const SORTS: { value: string; label: string }[] = [
   { value: '-severity', label: 'Severity (highest first)' },
-  { value: 'severity', label: 'Severity (lowest first)' },
-  { value: '-last_seen', label: 'Last seen (newest)' },
-  { value: 'component', label: 'Component (A–Z)' },
-  { value: 'vulnerability_key', label: 'Issue id' },
+  { value: 'id', label: 'Oldest first' },
 ];
 
 function label(s: string) { return s.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase()); }

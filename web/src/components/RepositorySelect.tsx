@@ -6,7 +6,9 @@ import { errorText } from '../format';
 
 export type RepositoryLoader = (q: string) => Promise<{ repositories: Repository[] }>;
 
-export function selectable(r: Repository): boolean { return r.type.toLowerCase() !== 'virtual'; }
+export function selectable(r: Repository): boolean {
+  return r.scannable !== false && r.type.toLowerCase() !== 'virtual';
+}
 
 export function RepositorySelect({ id, value, onChange, load, debounceMs = 250, invalid }: {
   id: string; value: string; onChange: (key: string) => void; load: RepositoryLoader;
@@ -57,8 +59,8 @@ export function RepositorySelect({ id, value, onChange, load, debounceMs = 250, 
                 onMouseDown={(e) => { e.preventDefault(); pick(r); }}>
               <span class="mono">{r.key}</span>
               <span class="repo-meta">{r.package_type} · {r.type}
-                {!selectable(r) && <span class="tag warn">virtual — not scannable</span>}
-                {selectable(r) && !r.indexed && <span class="tag warn">not indexed</span>}</span>
+                {!selectable(r) && <span class="tag warn">{r.type.toLowerCase()} — not scannable</span>}
+                {selectable(r) && r.indexed === false && <span class="tag warn">not indexed</span>}</span>
             </li>
           ))}
         </ul>

@@ -5,6 +5,7 @@ import { api } from '../api';
 import { FindingFilters } from '../components/FindingFilters';
 import { Drawer, Empty, ErrorBox, Field, Loading, SeverityChip } from '../components/ui';
 import { errorText, fmtDate, fmtDay, titleCase } from '../format';
+import { usePermissions } from '../session';
 
 const PAGE = 50;
 
@@ -22,9 +23,12 @@ export function Findings({ projectId }: { projectId: string }) {
   const [page, setPage] = useState<FindingPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [branches, setBranches] = useState<string[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | number | null>(null);
   useEffect(() => {
-    api.listScanners(projectId).then((r) => setBranches([...new Set(r.scanners.map((s: Scanner) => s.branch))]), () => {});
+    // The branches findings can be on: those of the scanners and of the scans so far (imports too).
+    Promise.all([api.listScanners(projectId).catch(() => ({ scanners: [] as Scanner[] })),
+                 api.listScans(projectId).catch(() => ({ scans: [] }))])
+      .then(([a, b]) => setBranches([...new Set([...a.scanners.map((s) => s.branch), ...b.scans.map((s) => s.branch)])]));
   }, [projectId]);
   const load = () => {
     setError(null);
@@ -54,8 +58,9 @@ export function Findings({ projectId }: { projectId: string }) {
                 <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
                 <td class="ellipsis">{f.summary}</td>
                 <td>{f.branch}</td>
-                <td><span class={`state st-${f.state}`}>{titleCase(f.state)}</span></td>
-                <td>{fmtDate(f.last_seen)}</td>
+                <td><span class={`state st-${f.state}`}>{titleCase(f.state)}</span>
+                  {f.triage && <span class={`state st-${f.triage.state}`}>{titleCase(f.triage.state)}</span>}</td>
+                <td>{fmtDate(f.last_seen_at)}</td>
               </tr>
             ))}</tbody>
           </table>
@@ -71,16 +76,18 @@ export function Findings({ projectId }: { projectId: string }) {
   );
 }
 
-function FindingDrawer({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
+export function FindingDrawer({ id, onClose, onChanged }: { id: string | number; onClose: () => void; onChanged: () => void }) {
   const [f, setF] = useState<Finding | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { canChange } = usePermissions();
   useEffect(() => { api.getFinding(id).then(setF, (e) => setError(errorText(e))); }, [id]);
   return (
     <Drawer title={f ? `${f.vulnerability_key} in ${f.component}` : 'Finding'} onClose={onClose}>
       <ErrorBox error={error} />
       {!f && !error && <Loading />}
       {f && <FindingDetail f={f} />}
-      {f && <TriageForm f={f} onDone={(nf) => { setF(nf); onChanged(); }} />}
+      {f && canChange && <TriageForm f={f} onDone={(nf) => { setF(nf); onChanged(); }} />}
+      {f && !canChange && f.triage && <p class="muted">Triaged {titleCase(f.triage.state)}{f.triage.reason && `: ${f.triage.reason}`}</p>}
     </Drawer>
   );
 }
@@ -94,7 +101,7 @@ function FindingDetail({ f }: { f: Finding }) {
   return (
     <div class="detail">
       <p><SeverityChip severity={f.severity} /> <span class={`state st-${f.state}`}>{titleCase(f.state)}</span>
-        <span class="muted"> · {f.kind} · {f.branch} · first seen {fmtDate(f.first_seen)}</span></p>
+        <span class="muted"> · {f.kind} · {f.branch} · first seen {fmtDate(f.first_seen_at)}</span></p>
       <h3>Summary</h3><p>{f.summary}</p>
       {f.description && f.description !== f.summary && <p class="muted">{f.description}</p>}
       <h3>CVEs</h3>
@@ -114,7 +121,7 @@ function FindingDetail({ f }: { f: Finding }) {
       {f.references?.length ? <ul class="list">{f.references.map((r) => <li key={r}><a href={r} target="_blank" rel="noreferrer noopener">{r}</a></li>)}</ul> : <p class="muted">None</p>}
       <h3>History</h3>
       {f.history?.length ? <ul class="timeline">{f.history.map((h, i) => (
-        <li key={i}><span class="muted">{fmtDate(h.at)}</span> {titleCase(h.action)}{h.by && ` by ${h.by}`}{h.reason && ` — ${h.reason}`}</li>
+        <li key={i}><span class="muted">{fmtDate(h.at)}</span> {titleCase(h.action)}{h.scan_id && ` in scan ${h.scan_id}`}{h.detail && ` — ${h.detail}`}</li>
       ))}</ul> : <p class="muted">No history.</p>}
     </div>
   );

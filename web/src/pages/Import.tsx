@@ -4,7 +4,8 @@ import type { Scan } from '../api';
 import { api, ApiError } from '../api';
 import { ErrorBox, Field } from '../components/ui';
 import { errorText, titleCase } from '../format';
-import { ENVIRONMENTS } from './ProjectSettings';
+import { usePermissions } from '../session';
+import { ENVIRONMENTS } from './ScannerForm';
 
 export function ImportPage({ projectId, defaultBranch }: { projectId: string; defaultBranch?: string }) {
   const [file, setFile] = useState<File | null>(null);
@@ -16,6 +17,7 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [scan, setScan] = useState<Scan | null>(null);
+  const { canChange } = usePermissions();
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!file) { setError('Choose an Xray JSON export to upload.'); return; }
@@ -32,6 +34,7 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
     const f = e.dataTransfer?.files?.[0];
     if (f) setFile(f);
   };
+  if (!canChange) return <p class="muted">Uploading exports needs the member role.</p>;
   return (
     <form class="form card narrow" onSubmit={submit} aria-label="Upload export">
       <h2>Upload an Xray export</h2>
@@ -58,7 +61,7 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
         <input id="import-tag" value={scanTag} onInput={(e) => setScanTag((e.target as HTMLInputElement).value)} />
       </Field>
       <ErrorBox error={error} />
-      {scan && <div class="alert alert-ok" role="status">Uploaded{scan.format ? ` — detected format: ${scan.format}` : ''}: scan {scan.id} is {titleCase(scan.state)}. <a href={`#/projects/${projectId}/scans`}>Follow it under Scans</a>.</div>}
+      {scan && <div class="alert alert-ok" role="status">Uploaded{scan.format ? ` — detected format: ${scan.format}` : ''}: scan {scan.id} is {titleCase(scan.state)}. <a href={`#/projects/${projectId}/scans/${scan.id}`}>Follow it</a>.</div>}
       <div class="actions"><button class="btn primary" type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload'}</button></div>
     </form>
   );

@@ -4,6 +4,7 @@ import type { ConnectionTest, Integration, IntegrationUpdate } from '../api';
 import { api } from '../api';
 import { Drawer, ErrorBox, Field, Loading, Toggle } from '../components/ui';
 import { errorText } from '../format';
+import { usePermissions } from '../session';
 
 const TABS = [
   { id: 'sca', label: 'SCA' }, { id: 'sast', label: 'SAST' }, { id: 'dast', label: 'DAST' },
@@ -22,6 +23,7 @@ export function Integrations() {
   const [integration, setIntegration] = useState<Integration | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
+  const { isAdmin } = usePermissions();
   useEffect(() => {
     api.getIntegration().then(setIntegration, (e) => setError(errorText(e)));
   }, []);
@@ -55,17 +57,18 @@ export function Integrations() {
                 <span class={integration.active ? 'status on' : 'status off'}>
                   {integration.active ? 'Active' : 'Inactive'}</span>
               </div>
-              <button class="icon-btn gear" aria-label="JFrog Xray SCA settings" title="Settings"
-                      onClick={() => setOpen(true)}>⚙</button>
+              {isAdmin && <button class="icon-btn gear" aria-label="JFrog Xray SCA settings" title="Settings"
+                      onClick={() => setOpen(true)}>⚙</button>}
             </div>
             <div class="badges">
               {integration.methods.map((m) => <span key={m} class="badge">{BADGES[m] ?? m}</span>)}
             </div>
-            {!integration.active && <button class="btn primary" onClick={activate}>Activate</button>}
+            {!integration.active && isAdmin && <button class="btn primary" onClick={activate}>Activate</button>}
+            {!isAdmin && <p class="muted small">An administrator configures this integration.</p>}
           </article>
         </div>
       )}
-      {open && integration && (
+      {open && integration && isAdmin && (
         <Drawer title="JFrog Xray SCA settings" onClose={() => setOpen(false)}>
           <XraySettingsPanel integration={integration} onSaved={setIntegration} />
         </Drawer>

@@ -9,27 +9,32 @@ import { Findings } from './Findings';
 import { ImportPage } from './Import';
 import { Scans } from './Scans';
 import { ProjectSettings } from './ProjectSettings';
+import { ScanDetail } from './ScanDetail';
+import { usePermissions } from '../session';
 
 const TABS = ['overview', 'findings', 'scans', 'import', 'settings'];
 
-export function Project({ id, tab }: { id: string; tab: string }) {
+export function Project({ id, tab, sub }: { id: string; tab: string; sub?: string }) {
   const [project, setProject] = useState<ProjectT | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { canChange } = usePermissions();
   useEffect(() => { api.getProject(id).then(setProject, (e) => setError(errorText(e))); }, [id]);
-  const current = TABS.includes(tab) ? tab : 'overview';
+  // A viewer uploads nothing: the Import tab is for members.
+  const tabs = canChange ? TABS : TABS.filter((t) => t !== 'import');
+  const current = tabs.includes(tab) ? tab : 'overview';
   return (
     <section>
       <header class="page-head"><h1><a href="#/projects" class="crumb">Projects</a> › {project?.name ?? '…'}</h1></header>
       <ErrorBox error={error} />
       <nav class="tabs" aria-label="Project">
-        {TABS.map((t) => <a key={t} href={`#/projects/${id}/${t}`} class={t === current ? 'tab active' : 'tab'}
+        {tabs.map((t) => <a key={t} href={`#/projects/${id}/${t}`} class={t === current ? 'tab active' : 'tab'}
                              aria-current={t === current ? 'page' : undefined}>{titleCase(t)}</a>)}
       </nav>
       {current === 'overview' && <Overview id={id} />}
       {current === 'findings' && <Findings projectId={id} />}
-      {current === 'scans' && <Scans projectId={id} />}
+      {current === 'scans' && (sub ? <ScanDetail projectId={id} scanId={sub} /> : <Scans projectId={id} />)}
       {current === 'import' && <ImportPage projectId={id} defaultBranch={project?.default_branch} />}
-      {current === 'settings' && <ProjectSettings projectId={id} />}
+      {current === 'settings' && <ProjectSettings projectId={id} project={project} onProjectChanged={setProject} />}
     </section>
   );
 }
@@ -53,7 +58,7 @@ function Overview({ id }: { id: string }) {
       <div class="grid2">
         <div class="card"><h2>Trend</h2><TrendChart points={s.trend ?? []} /></div>
         <div class="card"><h2>By state</h2>
-          {states.length ? (
+          {states.some(([, v]) => v > 0) ? (
             <table class="table compact"><tbody>{states.map(([k, v]) => <tr key={k}><td>{titleCase(k)}</td><td class="num">{v}</td></tr>)}</tbody></table>
           ) : <p class="muted">No findings yet. Run a scan or upload an Xray export under Import.</p>}
         </div>

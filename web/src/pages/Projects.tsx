@@ -4,21 +4,25 @@ import { api } from '../api';
 import { Drawer, Empty, ErrorBox, Field, Loading, SeverityCountsBar } from '../components/ui';
 import { errorText } from '../format';
 import { navigate } from '../router';
+import { usePermissions } from '../session';
 
 export function Projects() {
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const { canChange } = usePermissions();
   const load = () => api.listProjects().then((r) => setProjects(r.projects), (e) => setError(errorText(e)));
   useEffect(() => { load(); }, []);
   return (
     <section>
       <header class="page-head"><h1>Projects</h1>
-        <button class="btn primary" onClick={() => setCreating(true)}>New project</button></header>
+        {canChange && <button class="btn primary" onClick={() => setCreating(true)}>New project</button>}</header>
       <ErrorBox error={error} />
       {!projects && !error && <Loading />}
       {projects && !projects.length && (
-        <Empty title="No projects yet">Create a project, then add the JFrog Xray SCA scanner to it or upload an Xray export.</Empty>
+        <Empty title="No projects yet">{canChange
+          ? 'Create a project, then add the JFrog Xray SCA scanner to it or upload an Xray export.'
+          : 'A member or an administrator creates projects; they appear here once they exist.'}</Empty>
       )}
       {projects && projects.length > 0 && (
         <table class="table clickable">
