@@ -19,7 +19,7 @@ const require = createRequire(path.join(repoRoot, 'web/package.json'));
 const { chromium } = require('playwright-core');
 
 export const CHROMIUM = process.env.BULWARK_CHROMIUM ?? '/usr/bin/chromium';
-export const outDir = process.env.BULWARK_E2E_OUT ?? path.join(repoRoot, 'build/e2e');
+export const outDir = path.resolve(process.env.BULWARK_E2E_OUT ?? path.join(repoRoot, 'build/e2e'));
 export const fixture = (name) => path.join(repoRoot, 'test/fixtures/xray', name);
 
 /**

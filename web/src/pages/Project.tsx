@@ -41,6 +41,7 @@ export function Project({ id, tab, sub }: { id: string; tab: string; sub?: strin
 
 function Overview({ id }: { id: string }) {
   const [s, setS] = useState<ProjectSummary | null>(null);
+  const { canChange } = usePermissions();
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { api.projectSummary(id).then(setS, (e) => setError(errorText(e))); }, [id]);
   if (error) return <ErrorBox error={error} />;
@@ -60,7 +61,7 @@ function Overview({ id }: { id: string }) {
         <div class="card"><h2>By state</h2>
           {states.some(([, v]) => v > 0) ? (
             <table class="table compact"><tbody>{states.map(([k, v]) => <tr key={k}><td>{titleCase(k)}</td><td class="num">{v}</td></tr>)}</tbody></table>
-          ) : <p class="muted">No findings yet. Run a scan or upload an Xray export under Import.</p>}
+          ) : <p class="muted">No findings yet.{canChange ? ' Run a scan or upload an Xray export under Import.' : ''}</p>}
         </div>
       </div>
     </div>

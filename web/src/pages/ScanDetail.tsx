@@ -83,6 +83,7 @@ export function ScanDiffView({ projectId, scanId, load, onOpen }: {
   if (error) return <ErrorBox error={error} />;
   if (!diff) return <Loading />;
   const rows: Finding[] = diff[list] ?? [];
+  const total = diff.counts?.[list] ?? rows.length;
   return (
     <section class="card diff" aria-label="Changes since the previous scan">
       <h2>Changes since the previous scan</h2>
@@ -97,6 +98,8 @@ export function ScanDiffView({ projectId, scanId, load, onOpen }: {
           </button>
         ))}
       </div>
+      {rows.length > 0 && rows.length < total &&
+        <p class="muted small shown">Showing the first {rows.length} of {total}; the Findings tab lists them all.</p>}
       {!rows.length ? <Empty title={`No ${list} findings`} /> : (
         <table class="table clickable findings">
           <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th></tr></thead>

@@ -74,6 +74,13 @@ describe('ScanDiffView', () => {
       throw new ApiError(404, 'not_found', 'scan 8 not found'); }} />);
     await vi.waitFor(() => expect($('[role=alert]')?.textContent).toBe('scan 8 not found'));
   });
+  it('says when a list holds only the first findings of a longer one', async () => {
+    mount(<ScanDiffView projectId="3" scanId={7} load={async () => ({ ...diff, counts: { new: 250, fixed: 1, unchanged: 3 } })} />);
+    await vi.waitFor(() => expect($('.diff')).not.toBeNull());
+    expect($('.shown')!.textContent).toBe('Showing the first 2 of 250; the Findings tab lists them all.');
+    click($('[data-list=fixed]')!);
+    expect($('.shown')).toBeNull();
+  });
   it('tells a missing route from a missing scan', () => {
     expect(isMissingRoute(new ApiError(404, 'not_found', 'no route for GET /api/v1/scans/1/diff'))).toBe(true);
     expect(isMissingRoute(new ApiError(404, 'not_found', 'scan 1 not found'))).toBe(false);
