@@ -146,7 +146,7 @@ void Triage(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
     t.component_name = f->finding.component.name;
     t.state = *parsed;
     t.reason = body.value("reason", std::string());
-    t.decided_by = who.token_name;
+    t.decided_by = who.username.empty() ? who.token_name : who.username;
     t.decided_at = now;
     if (body.contains("expires_at") && !body["expires_at"].is_null()) {
       std::tm tm{};
