@@ -158,8 +158,7 @@ class ProjectRepository {
   // The project's release policy (empty when none was set); kNotFound for an unknown project.
   virtual core::Result<ReleasePolicy> GetPolicy(std::int64_t project_id) = 0;
   // Replaces the policy; an empty one removes it. kNotFound for an unknown project.
-  virtual core::Status SetPolicy(std::int64_t project_id, const ReleasePolicy& policy,
-                                 Time at) = 0;
+  virtual core::Status SetPolicy(std::int64_t project_id, const ReleasePolicy& policy, Time at) = 0;
 };
 
 struct Schedule {

@@ -175,8 +175,9 @@ class SqlProjects final : public ProjectRepository {
   core::Status SetPolicy(std::int64_t project_id, const ReleasePolicy& p, Time at) override {
     if (auto project = Get(project_id); !project) return std::unexpected(project.error());
     if (p.Empty()) {
-      auto rows = s_.Query("DELETE FROM project_policies WHERE project_id = $1 RETURNING project_id",
-                           {Int(project_id)});
+      auto rows =
+          s_.Query("DELETE FROM project_policies WHERE project_id = $1 RETURNING project_id",
+                   {Int(project_id)});
       if (!rows) return std::unexpected(rows.error());
       return core::Ok();
     }
@@ -187,8 +188,8 @@ class SqlProjects final : public ProjectRepository {
         "max_critical = excluded.max_critical, max_high = excluded.max_high, "
         "max_medium = excluded.max_medium, max_low = excluded.max_low, "
         "updated_at = excluded.updated_at RETURNING project_id",
-        {Int(project_id), opt(p.max_critical), opt(p.max_high), opt(p.max_medium),
-         opt(p.max_low), Ms(at)});
+        {Int(project_id), opt(p.max_critical), opt(p.max_high), opt(p.max_medium), opt(p.max_low),
+         Ms(at)});
     if (!rows) return std::unexpected(rows.error());
     return core::Ok();
   }

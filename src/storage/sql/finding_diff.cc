@@ -169,12 +169,12 @@ core::Status SameScopeAndEarlier(const ScanPlace& scan, const ScanPlace& against
                                   against.id, against.project_id, scan.id, scan.project_id));
   }
   if (against.branch != scan.branch || against.tool != scan.tool) {
-    return core::Fail(ErrorCode::kInvalidArgument,
-                      fmt::format("against: scan {} covers branch '{}' with {}, scan {} branch "
-                                  "'{}' with {}; compare scans of one branch and tool (or use "
-                                  "the project diff for branches)",
-                                  against.id, against.branch, against.tool, scan.id, scan.branch,
-                                  scan.tool));
+    return core::Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("against: scan {} covers branch '{}' with {}, scan {} branch "
+                    "'{}' with {}; compare scans of one branch and tool (or use "
+                    "the project diff for branches)",
+                    against.id, against.branch, against.tool, scan.id, scan.branch, scan.tool));
   }
   if (*against.seq >= *scan.seq) {
     return core::Fail(ErrorCode::kInvalidArgument,
