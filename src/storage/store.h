@@ -187,7 +187,10 @@ struct ScannerConfig {
 
 struct ScannerConfigFilter {
   std::optional<std::int64_t> project_id;
-  std::string tool;  // empty = any
+  std::string tool;         // empty = any
+  std::string branch;       // empty = any
+  std::string meta_data;    // empty = any
+  std::string environment;  // empty = any
 };
 
 class ScannerConfigRepository {
