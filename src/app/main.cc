@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   bulwark::cli::RegisterImportCommand(app);
   bulwark::cli::RegisterStatusCommand(app);
   bulwark::cli::RegisterListCommand(app);
+  bulwark::cli::RegisterReleaseCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -433,8 +433,30 @@ core::Result<Page<ScanInfo>> ApiClient::ListScans(const std::string& project_id,
   return page;
 }
 
+core::Result<ReleaseInfo> ApiClient::Release(const std::string& project_id,
+                                             const std::string& branch) {
+  auto body =
+      Call("GET", "/projects/" + UrlEncode(project_id) + "/release" + Query({{"branch", branch}}),
+           "", "");
+  if (!body) return std::unexpected(body.error());
+  const json& j = *body;
+  ReleaseInfo info;
+  info.branch = Str(j, "branch");
+  info.status = Str(j, "status");
+  if (auto it = j.find("counts"); it != j.end() && it->is_object()) info.counts = ParseCounts(*it);
+  if (auto it = j.find("violations"); it != j.end() && it->is_array()) {
+    for (const json& v : *it) {
+      info.violations.push_back({Str(v, "severity"), static_cast<std::int64_t>(Num(v, "count")),
+                                 static_cast<std::int64_t>(Num(v, "max"))});
+    }
+  }
+  info.scan_id = Str(j, "scan_id");
+  return info;
+}
+
 core::Result<ScanDiff> ApiClient::Diff(const std::string& scan_id) {
-  auto body = Call("GET", "/scans/" + UrlEncode(scan_id) + "/diff?against=previous", "", "");
+  auto body =
+      Call("GET", "/scans/" + UrlEncode(scan_id) + "/diff?against=previous&limit=1000", "", "");
   if (!body) return std::unexpected(body.error());
   ScanDiff diff;
   const json& j = *body;
@@ -454,6 +476,11 @@ core::Result<ScanDiff> ApiClient::Diff(const std::string& scan_id) {
     diff.fixed_total = it->is_array()    ? static_cast<int>(it->size())
                        : it->is_number() ? it->get<int>()
                                          : static_cast<int>(Num(*it, "total"));
+  }
+  // The lists hold at most `limit` findings; the counts are whole.
+  if (auto it = j.find("counts"); it != j.end() && it->is_object()) {
+    diff.new_total = static_cast<int>(Num(*it, "new"));
+    diff.fixed_total = static_cast<int>(Num(*it, "fixed"));
   }
   return diff;
 }

@@ -101,6 +101,19 @@ struct Page {
   std::string next_cursor;
 };
 
+// GET /api/v1/projects/{id}/release: the branch's status against the project's policy.
+struct ReleaseViolationInfo {
+  std::string severity;
+  std::int64_t count = 0, max = 0;
+};
+struct ReleaseInfo {
+  std::string branch;
+  std::string status;  // "passed", "failed" or "undefined"
+  SeverityCounts counts;
+  std::vector<ReleaseViolationInfo> violations;
+  std::string scan_id;  // "" when the branch has no finished scan
+};
+
 class ApiClient {
  public:
   // `transport` must outlive the client.
@@ -119,6 +132,8 @@ class ApiClient {
   core::Result<Page<ScanInfo>> ListScans(const std::string& project_id, const std::string& branch,
                                          const std::string& tool, const std::string& cursor);
   core::Result<ScanDiff> Diff(const std::string& scan_id);
+  // `branch` empty = the project's default branch.
+  core::Result<ReleaseInfo> Release(const std::string& project_id, const std::string& branch);
   core::Result<Page<FindingInfo>> ListFindings(const std::string& project_id,
                                                const FindingQuery& query);
 

@@ -20,5 +20,6 @@ void RegisterScanCommand(CLI::App& app);
 void RegisterImportCommand(CLI::App& app);
 void RegisterStatusCommand(CLI::App& app);
 void RegisterListCommand(CLI::App& app);
+void RegisterReleaseCommand(CLI::App& app);
 
 }  // namespace bulwark::cli

@@ -38,6 +38,7 @@ class FakeApi : public env::HttpTransport {
   json findings = json::array();  // of project 7
   json diff = {{"new", json::array()}, {"fixed", json::array()}, {"unchanged", json::array()}};
   bool has_diff_route = true;
+  json release = {{"branch", "main"}, {"status", "undefined"}, {"violations", json::array()}};
   int import_status = 202;  // 422/413: rejected with import_error
   json import_error;
   std::vector<Recorded> requests;
@@ -160,6 +161,9 @@ class FakeApi : public env::HttpTransport {
       json out = previous_scans;
       for (const auto& [id, s] : scans) out.push_back(s);
       return Reply(200, {{"scans", out}, {"total", out.size()}, {"next_cursor", ""}});
+    }
+    if (r.method == "GET" && r.path == "/projects/7/release") {
+      return Reply(200, release);
     }
     if (r.method == "GET" && r.path == "/projects/7/findings") {
       return FindingsPage(r);

@@ -184,7 +184,30 @@ std::vector<FindingInfo> Pipeline::Offending(const ScanInfo& scan, const GateRes
   return offending;
 }
 
-int Pipeline::Report(const ScanInfo& scan, const GateOptions& gate) {
+core::Status Pipeline::CheckRelease(const ScanInfo& scan) {
+  auto release = client_->Release(scan.project_id, scan.branch);
+  if (!release) {
+    if (release.error().code == core::ErrorCode::kNotFound) {
+      log_->Debug("no release status (" + release.error().message + "); treated as undefined");
+      return core::Ok();
+    }
+    return std::unexpected(release.error().Wrap("reading the release status"));
+  }
+  if (release->status != "failed") {
+    log_->Debug("release status: " + release->status);
+    return core::Ok();
+  }
+  for (const ReleaseViolationInfo& v : release->violations) {
+    human() << fmt::format("[!] {} findings: {} open, the release policy allows {}\n", v.severity,
+                           v.count, v.max);
+  }
+  human().flush();
+  return core::Fail(core::ErrorCode::kConflict,
+                    "scan failed to pass release criteria: project does not pass release criteria "
+                    "due to [SCA] failure");
+}
+
+int Pipeline::Report(const ScanInfo& scan, const GateOptions& gate, bool release_check) {
   human() << FormatScanTable({scan}, true);
   if (!scan.html_link.empty()) human() << "link: " << scan.html_link << "\n";
   human().flush();
@@ -199,7 +222,11 @@ int Pipeline::Report(const ScanInfo& scan, const GateOptions& gate) {
   std::vector<FindingInfo> offending;
   std::size_t total = 0;
   if (!result.Passed()) offending = Offending(scan, result, diff, total);
-  const int code = result.Passed() ? kExitOk : kExitFailed;
+  std::optional<core::Error> release_failure;
+  if (result.Passed() && release_check) {
+    if (auto released = CheckRelease(scan); !released) release_failure = released.error();
+  }
+  const int code = result.Passed() && !release_failure ? kExitOk : kExitFailed;
   if (output_.format == "json") {
     if (auto s = WriteMachine(ScanReportJson(scan, result, offending, code)); !s) {
       return Fail(s.error());
@@ -212,7 +239,9 @@ int Pipeline::Report(const ScanInfo& scan, const GateOptions& gate) {
       return Fail(s.error());
     }
   }
-  if (result.Passed()) {
+  if (release_failure) {
+    log_->Error(release_failure->message);
+  } else if (result.Passed()) {
     log_->Info("scan passed security tests successfully");
   } else {
     human() << ExplainGate(result, offending, total, scan.html_link);

@@ -62,11 +62,15 @@ class Pipeline {
 
   // Prints a finished scan's table and link, checks the gate (fetching what its flags need),
   // explains a failure, writes the --output document, and returns the exit code to finish with.
-  int Report(const ScanInfo& scan, const GateOptions& gate);
+  // With `release_check` (`scan`, as kdt), a passed gate is followed by the release check of
+  // the scan's project and branch: "failed" fails the build, "undefined" passes.
+  int Report(const ScanInfo& scan, const GateOptions& gate, bool release_check = false);
 
  private:
   core::Result<GateInput> GatherGateInput(const ScanInfo& scan, const GateOptions& gate,
                                           std::optional<ScanDiff>& diff);
+  // The release check: an error naming the failure when the release status is "failed".
+  core::Status CheckRelease(const ScanInfo& scan);
   std::vector<FindingInfo> Offending(const ScanInfo& scan, const GateResult& result,
                                      const std::optional<ScanDiff>& diff, std::size_t& total);
   // Open, untriaged findings of the scan's branch and tool (optionally of one severity or

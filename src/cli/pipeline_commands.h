@@ -40,6 +40,17 @@ struct StatusArgs {
 // project and branch, reported and gated as `scan` does.
 int RunStatus(const StatusArgs& args, CommandIo& io);
 
+struct ReleaseArgs {
+  ConnectionFlags connection;
+  std::string project, branch;
+  double timeout_minutes = 5;
+  bool sca = false;           // --sca
+  bool any_category = false;  // any of --sast ... --sbom or --sca was given
+};
+
+// `bulwark release`: the project branch's release status, as `kdt release`.
+int RunRelease(const ReleaseArgs& args, CommandIo& io);
+
 struct ListArgs {
   ConnectionFlags connection;
   std::string what;  // projects | scans | scanners

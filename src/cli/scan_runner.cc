@@ -227,7 +227,7 @@ int RunScan(const ScanArgs& args, CommandIo& io) {
   const ScanInfo& scan = **ended;
   if (scan.state != "finished") return ReportFailed(p, scan);
   p.log().Info("scan finished successfully");
-  return p.Report(scan, args.gate);
+  return p.Report(scan, args.gate, /*release_check=*/true);
 }
 
 }  // namespace bulwark::cli

@@ -58,6 +58,49 @@ class ScanRunnerTest : public ::testing::Test {
   std::string report_;
 };
 
+TEST_F(ScanRunnerTest, AFailedReleaseFailsTheBuildAfterPassedThresholds) {
+  args_.file = report_;
+  api_.release = {{"branch", "main"},
+                  {"status", "failed"},
+                  {"violations", {{{"severity", "high"}, {"count", 2}, {"max", 1}}}}};
+  EXPECT_EQ(Run(), 1) << out_.str() << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("scan failed to pass release criteria: project does not pass "
+                                    "release criteria due to [SCA] failure"));
+  EXPECT_THAT(out_.str(), HasSubstr("high findings: 2 open, the release policy allows 1"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("scan passed security tests successfully")));
+  ASSERT_EQ(api_.CountRequests("GET", "/projects/7/release"), 1);
+  for (const auto& r : api_.requests) {
+    if (r.path == "/projects/7/release") EXPECT_EQ(r.query, "branch=main");
+  }
+}
+
+TEST_F(ScanRunnerTest, AnUndefinedOrPassedReleasePasses) {
+  args_.file = report_;
+  EXPECT_EQ(Run(), 0) << out_.str() << err_.str();
+  api_.release["status"] = "passed";
+  EXPECT_EQ(Run(), 0) << out_.str() << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("scan passed security tests successfully"));
+}
+
+TEST_F(ScanRunnerTest, ReleaseCommandAnswersLikeKdtRelease) {
+  ReleaseArgs args;
+  args.connection = args_.connection;
+  args.project = "app";
+  args.branch = "main";
+  CommandIo io{api_, clock_, [this](const std::string& k) { return Env(k); }, "", out_, err_, tty_};
+  EXPECT_EQ(RunRelease(args, io), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("project has no release criteria"));
+  api_.release["status"] = "failed";
+  out_.str("");
+  EXPECT_EQ(RunRelease(args, io), 1);
+  EXPECT_THAT(out_.str(), HasSubstr("STATUS    SAST"));
+  EXPECT_THAT(out_.str(), HasSubstr("project does not pass release criteria due to [SCA] failure"));
+  args.any_category = true;  // e.g. --sast only: an SCA failure does not count
+  out_.str("");
+  EXPECT_EQ(RunRelease(args, io), 0);
+  EXPECT_THAT(out_.str(), HasSubstr("project passes release criteria"));
+}
+
 TEST_F(ScanRunnerTest, ImportPassesAndPrintsEachStateTheTableAndTheLink) {
   args_.file = report_;
   api_.final_summary = {{"critical", 0}, {"high", 2}, {"medium", 3}, {"low", 1}, {"info", 0}};

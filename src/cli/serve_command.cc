@@ -15,6 +15,8 @@
 #include "cli/commands.h"
 #include "cli/runtime.h"
 #include "http/server.h"
+#include "http/upload.h"
+#include "http/upload_retention.h"
 #include "jobs/scan_runner.h"
 #include "scanners/registry.h"
 
@@ -66,7 +68,15 @@ int Serve(const ConfigFlags& flags) {
   SetUpLogging(config);
   PrepareDataDirOrExit(config);
   const env::SecretKey secret_key = LoadSecretKeyOrExit(config);
-  auto store = OpenStoreOrExit(config);
+  auto database = OpenStoreOrExit(config);
+  // Uploads are deleted once their scans are final; what a previous run left is swept now.
+  const auto uploads_dir = http::UploadsDir(config.data_dir);
+  if (auto swept = http::SweepUploads(*database, uploads_dir); !swept) {
+    spdlog::warn("uploads sweep: {}", swept.error().message);
+  } else if (*swept > 0) {
+    spdlog::info("uploads sweep removed={}", *swept);
+  }
+  auto store = http::WithUploadRetention(*database, uploads_dir);
   env::Clock& clock = env::Clock::System();
   scanners::ScannerRegistry registry;
   scanners::RegisterBuiltinScanners(registry);
@@ -125,6 +135,7 @@ int Serve(const ConfigFlags& flags) {
   jobs.reset();
   server.reset();
   store.reset();
+  database.reset();
   if (!ran) {
     spdlog::error("server stopped: {}", ran.error().message);
     return 1;

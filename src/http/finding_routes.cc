@@ -58,14 +58,10 @@ core::Result<storage::FindingFilter> ReadFilter(const httplib::Request& req,
       return std::unexpected(Bad("kind: must be vulnerability, license or violation"));
   }
   f.q = req.get_param_value("q");
-  const std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "-severity";
-  if (sort == "-severity") {
-    f.sort = storage::FindingSort::kSeverity;
-  } else if (sort == "id") {
-    f.sort = storage::FindingSort::kId;
-  } else {
-    return std::unexpected(Bad(fmt::format("sort: '{}' is not one of -severity, id", sort)));
-  }
+  auto sort =
+      storage::ParseFindingSort(req.has_param("sort") ? req.get_param_value("sort") : "-severity");
+  if (!sort) return std::unexpected(sort.error());
+  f.sort = *sort;
   return f;
 }
 

@@ -91,19 +91,6 @@ void CreateProject(ApiContext& ctx, const httplib::Request& req, httplib::Respon
       {{"project", k::ProjectJson(req, *created)}, {"message", "project created successfully"}});
 }
 
-// Whether a scan answers kdt's FindScan query (kdt-compat.md section 1.4 step 4).
-bool ScanMatches(const httplib::Request& req, const storage::Scan& scan) {
-  const bool manual = scan.method == "import" || scan.method == "ui-import";
-  if (req.has_param("branch") && scan.branch != k::Query(req, "branch")) return false;
-  if (!k::Query(req, "tool").empty() && scan.tool != k::Query(req, "tool")) return false;
-  if (req.has_param("meta_data") && scan.meta_data != k::Query(req, "meta_data")) return false;
-  if (!k::Query(req, "environment").empty() && scan.environment != k::Query(req, "environment")) {
-    return false;
-  }
-  if (req.has_param("manual") && manual != (k::Query(req, "manual") == "true")) return false;
-  return true;
-}
-
 int LimitParam(const httplib::Request& req) {
   const std::string text = k::Query(req, "limit");
   if (text.empty()) return 0;
@@ -114,6 +101,19 @@ int LimitParam(const httplib::Request& req) {
   }
 }
 
+// kdt's FindScan query (kdt-compat.md section 1.4 step 4) as a storage filter.
+storage::ScanFilter ScanQuery(const httplib::Request& req, std::int64_t project_id) {
+  storage::ScanFilter f;
+  f.project_id = project_id;
+  f.newest_first = true;
+  if (req.has_param("branch")) f.branch = k::Query(req, "branch");
+  if (!k::Query(req, "tool").empty()) f.tool = k::Query(req, "tool");
+  if (req.has_param("meta_data")) f.meta_data = k::Query(req, "meta_data");
+  if (!k::Query(req, "environment").empty()) f.environment = k::Query(req, "environment");
+  if (req.has_param("manual")) f.manual = k::Query(req, "manual") == "true";
+  return f;
+}
+
 void ListProjectScans(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
   auto project = k::ResolveProject(ctx, req.matches[1].str());
   if (!project) return k::WriteKdtError(res, project.error());
@@ -122,27 +122,24 @@ void ListProjectScans(ApiContext& ctx, const httplib::Request& req, httplib::Res
     return k::WriteKdtError(res, {ErrorCode::kInvalidArgument, "query 'limit' must be a number"});
   }
   json scans = json::array();
+  std::int64_t total = 0;
   // Bulwark has no pull-request or fork scans: those queries match nothing.
   if (k::Query(req, "pr") != "true" && k::Query(req, "fork_scan") != "true") {
-    auto all = k::ProjectScansNewestFirst(ctx, project->id);
-    if (!all) return k::WriteKdtError(res, all.error());
-    for (const auto& scan : *all) {
-      if (!ScanMatches(req, scan)) continue;
-      if (limit > 0 && static_cast<int>(scans.size()) >= limit) break;
-      scans.push_back(k::ScanDetailJson(req, scan, project->name));
-    }
+    const storage::ScanFilter filter = ScanQuery(req, project->id);
+    storage::PageRequest page{limit > 0 ? std::min(limit, 1000) : 1000, ""};
+    do {
+      auto got = ctx.store.Scans().List(filter, page);
+      if (!got) return k::WriteKdtError(res, got.error());
+      for (const auto& scan : got->items) {
+        scans.push_back(k::ScanDetailJson(req, scan, project->name));
+      }
+      page.cursor = limit > 0 ? std::string() : got->next_cursor;
+    } while (!page.cursor.empty());
+    auto count = ctx.store.Scans().Count(filter);
+    if (!count) return k::WriteKdtError(res, count.error());
+    total = *count;
   }
-  const size_t total = scans.size();
   WriteJson(res, 200, {{"scans", std::move(scans)}, {"total", total}});
-}
-
-bool ConfigMatches(const httplib::Request& req, const storage::ScannerConfig& config) {
-  if (!k::Query(req, "branch").empty() && config.branch != k::Query(req, "branch")) return false;
-  if (!k::Query(req, "meta_data").empty() && config.meta_data != k::Query(req, "meta_data")) {
-    return false;
-  }
-  const std::string env = k::Query(req, "environment");
-  return env.empty() || config.environment == env;
 }
 
 void ListScanparams(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -164,13 +161,16 @@ void ListScanparams(ApiContext& ctx, const httplib::Request& req, httplib::Respo
     storage::ScannerConfigFilter filter;
     filter.project_id = project->id;
     filter.tool = std::string(k::kTool);
-    auto configs = ctx.store.ScannerConfigs().List(filter, {1000, ""});
-    if (!configs) return k::WriteKdtError(res, configs.error());
-    for (const auto& c : configs->items) {
-      if (!ConfigMatches(req, c)) continue;
-      if (limit > 0 && static_cast<int>(list.size()) >= limit) break;
-      list.push_back(k::ScanparamsJson(c, *project));
-    }
+    filter.branch = k::Query(req, "branch");
+    filter.meta_data = k::Query(req, "meta_data");
+    filter.environment = k::Query(req, "environment");
+    storage::PageRequest page{limit > 0 ? std::min(limit, 1000) : 1000, ""};
+    do {
+      auto configs = ctx.store.ScannerConfigs().List(filter, page);
+      if (!configs) return k::WriteKdtError(res, configs.error());
+      for (const auto& c : configs->items) list.push_back(k::ScanparamsJson(c, *project));
+      page.cursor = limit > 0 ? std::string() : configs->next_cursor;
+    } while (!page.cursor.empty());
   }
   const size_t total = list.size();
   WriteJson(res, 200,

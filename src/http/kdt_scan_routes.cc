@@ -2,17 +2,15 @@
 // details and the gates kdt applies afterwards (last_results, release). Scans are stored as
 // durable jobs (storage::ScanRepository); the scan runner executes them.
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "http/errors.h"
 #include "http/kdt_support.h"
+#include "http/release.h"
 #include "http/routes.h"
-#include "ingest/ingest.h"
+#include "http/upload.h"
 
 namespace bulwark::http {
 namespace {
@@ -117,105 +115,50 @@ void RestartScan(ApiContext& ctx, const httplib::Request& req, httplib::Response
             {{"event", k::RenderId(created->id)}, {"message", "scan restarted successfully"}});
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
-
-// Counts only: validating an upload keeps no finding in memory.
-class NullSink : public ingest::FindingSink {
- public:
-  core::Status Consume(std::span<const domain::Finding>) override { return core::Ok(); }
-  bool WantsFindings() const override { return false; }
-};
-
-std::string Field(const httplib::Request& req, const char* name) {
-  return req.has_file(name) ? req.get_file_value(name).content : std::string();
-}
-
-// Writes the upload beside the others, then checks it parses; a refused file is removed.
-core::Result<fs::path> StoreUpload(ApiContext& ctx, const httplib::MultipartFormData& file) {
-  if (file.content.size() > ctx.max_upload_bytes) {
-    return core::Fail(ErrorCode::kTooLarge,
-                      fmt::format("file: larger than the upload limit of {} bytes (setting "
-                                  "max_upload_bytes, BULWARK_MAX_UPLOAD_BYTES); raise it or "
-                                  "split the report",
-                                  ctx.max_upload_bytes));
-  }
-  const fs::path dir = ctx.data_dir / "uploads";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    return core::Fail(ErrorCode::kInternal,
-                      fmt::format("cannot create the upload directory: {}", ec.message()));
-  }
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const fs::path path = dir / fmt::format("kdt-upload-{:016x}", rng());
-  {
-    std::ofstream out(path, std::ios::binary);
-    out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
-    if (!out) {
-      fs::remove(path, ec);
-      return core::Fail(ErrorCode::kInternal, "cannot store the uploaded file");
-    }
-  }
-  NullSink sink;
-  auto parsed = ingest::ParseFile(path, ingest::Format::kAuto, sink, ctx.ImportOptions());
-  if (!parsed) {
-    fs::remove(path, ec);
-    core::Error error = parsed.error();
-    error.message = fmt::format("{}: {}", file.filename, error.message);
-    return std::unexpected(error);
-  }
-  return path;
-}
-
-core::Status CheckImportFields(const httplib::Request& req) {
-  if (!req.is_multipart_form_data() || !req.has_file("file")) {
-    return core::Fail(ErrorCode::kInvalidArgument,
-                      "send a multipart/form-data body with the result file in part 'file'");
-  }
-  const std::string tool = Field(req, "tool");
+core::Status CheckImportFields(const Upload& up) {
+  const std::string tool = up.Field("tool");
   if (tool != k::kTool) {
     return core::Fail(
         ErrorCode::kInvalidArgument,
         fmt::format("field 'tool' is '{}'; this server imports '{}' results", tool, k::kTool));
   }
-  if (Field(req, "branch").empty()) {
+  if (up.Field("branch").empty()) {
     return core::Fail(ErrorCode::kInvalidArgument, "field 'branch' is required");
   }
   return core::Ok();
 }
 
-void ImportScan(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (auto ok = CheckImportFields(req); !ok) return k::WriteKdtError(res, ok.error());
-  auto project = k::ResolveProject(ctx, Field(req, "project"));
-  if (!project) return k::WriteKdtError(res, project.error());
-  const auto file = req.get_file_value("file");
-  auto path = StoreUpload(ctx, file);
-  if (!path) return k::WriteKdtError(res, path.error());
+// The kdt multipart form (kdt-compat.md section 2.4), streamed to disk like the native import.
+void ImportScan(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader& reader) {
+  auto up = ReceiveUpload(ctx, req, reader);
+  if (!up) return k::WriteKdtError(res, up.error());
+  auto fail = [&](const core::Error& error) {
+    DiscardUpload(*up);
+    k::WriteKdtError(res, error);
+  };
+  if (auto ok = CheckImportFields(*up); !ok) return fail(ok.error());
+  auto project = k::ResolveProject(ctx, up->Field("project"));
+  if (!project) return fail(project.error());
+  if (auto parsed = ValidateUpload(ctx, *up); !parsed) {
+    core::Error error = parsed.error();
+    error.message = fmt::format("{}: {}", up->file_name, error.message);
+    return fail(error);
+  }
   storage::Scan scan;
   scan.project_id = project->id;
   scan.tool = std::string(k::kTool);
   scan.method = "import";
-  scan.branch = Field(req, "branch");
-  scan.environment = Field(req, "environment");
-  scan.meta_data = Field(req, "meta_data");
-  scan.scan_tag = Field(req, "scan_tag");
-  scan.source_file_name = fs::path(file.filename).filename().string();
-  scan.source_sha256 = Sha256Hex(file.content);
-  scan.source_path = path->string();
+  scan.branch = up->Field("branch");
+  scan.environment = up->Field("environment");
+  scan.meta_data = up->Field("meta_data");
+  scan.scan_tag = up->Field("scan_tag");
+  scan.source_file_name = fs::path(up->file_name).filename().string();
+  scan.source_sha256 = up->sha256;
+  scan.source_path = up->path.string();
   scan.created_at = ctx.clock.Now();
   auto created = ctx.store.Scans().Create(scan);
-  if (!created) {
-    std::error_code ec;
-    fs::remove(*path, ec);
-    return k::WriteKdtError(res, created.error());
-  }
+  if (!created) return fail(created.error());
   if (ctx.wake_scan_workers) ctx.wake_scan_workers();
   WriteJson(res, 200,
             {{"event_id", k::RenderId(created->id)},
@@ -273,28 +216,24 @@ void LastResults(ApiContext& ctx, const httplib::Request& req, httplib::Response
   WriteJson(res, 200, body);
 }
 
-// Release criteria: Bulwark keeps no release policy per project yet, so every category and the
-// whole are "undefined" (kdt: "project has no release criteria"); sca names the latest finished
-// scan of the branch.
+// Release criteria (kdt-compat.md sections 1.6, 2.2, 4): the project's policy over the branch's
+// open, untriaged findings decides the `sca` category and the whole ("success", "fail" or
+// "undefined" without a policy); the other categories have no scanner here and stay undefined.
 void Release(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
   auto project = k::ResolveProject(ctx, req.matches[1].str());
   if (!project) return k::WriteKdtError(res, project.error());
-  std::string branch = k::Query(req, "branch");
-  if (branch.empty()) branch = project->default_branch;
-  auto all = k::ProjectScansNewestFirst(ctx, project->id);
-  if (!all) return k::WriteKdtError(res, all.error());
-  std::string sca_scan;
-  for (const auto& s : *all) {
-    if (s.branch == branch && s.tool == k::kTool && s.state == storage::ScanState::kFinished) {
-      sca_scan = k::RenderId(s.id);
-      break;
-    }
-  }
-  json body = {{"progress_status", "ready"}, {"status", "undefined"}};
+  auto report = ComputeRelease(ctx, *project, k::Query(req, "branch"));
+  if (!report) return k::WriteKdtError(res, report.error());
+  const char* status = "undefined";
+  if (report->verdict.status == domain::ReleaseStatus::kPassed) status = "success";
+  if (report->verdict.status == domain::ReleaseStatus::kFailed) status = "fail";
+  json body = {{"progress_status", "ready"}, {"status", status}};
   for (const char* category :
        {"sast", "dast", "pentest", "iast", "sca", "cs", "iac", "mast", "sbom", "infra"}) {
-    body[category] = {{"status", "undefined"},
-                      {"scan_id", std::string_view(category) == "sca" ? sca_scan : ""}};
+    const bool sca = std::string_view(category) == "sca";
+    body[category] = {
+        {"status", sca ? status : "undefined"},
+        {"scan_id", sca && report->scan_id ? k::RenderId(*report->scan_id) : std::string()}};
   }
   WriteJson(res, 200, body);
 }
@@ -304,8 +243,10 @@ void Release(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
 void RegisterKdtScanRoutes(httplib::Server& svr, ApiContext& ctx) {
   k::KdtPost(svr, ctx, "/scans/create", Role::kMember,
              [&ctx](const auto& req, auto& res) { CreateScan(ctx, req, res); });
-  k::KdtPost(svr, ctx, "/scans/import", Role::kMember,
-             [&ctx](const auto& req, auto& res) { ImportScan(ctx, req, res); });
+  k::KdtPostStreamed(
+      svr, ctx, "/scans/import", Role::kMember,
+      [&ctx](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader) { ImportScan(ctx, req, res, reader); });
   k::KdtGet(svr, ctx, "/scans/([^/]+)/restart", Role::kMember,
             [&ctx](const auto& req, auto& res) { RestartScan(ctx, req, res); });
   k::KdtGet(svr, ctx, "/scans/([^/]+)/last_results", Role::kViewer,

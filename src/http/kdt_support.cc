@@ -18,33 +18,50 @@ using core::ErrorCode;
 constexpr std::string_view kApiPrefix = "/api/v2";
 constexpr std::string_view kAspmPrefix = "/api/aspm/v1/api/v2";
 
+// Authenticates by the header of the path style and checks the role; the error to answer.
+core::Status CheckCaller(ApiContext& ctx, const httplib::Request& req, const char* header,
+                         storage::Role role) {
+  if (!req.has_header(header)) {
+    return core::Fail(ErrorCode::kUnauthenticated, "failed to authorize");
+  }
+  auto who = AuthenticateToken(req.get_header_value(header), ctx);
+  if (!who) {
+    // kdt shows this text; the reason stays out of the answer like on the platform it mimics.
+    if (who.error().code == ErrorCode::kUnauthenticated) {
+      return core::Fail(ErrorCode::kUnauthenticated, "failed to authorize");
+    }
+    return std::unexpected(who.error());
+  }
+  if (who->role < role) {
+    return core::Fail(
+        ErrorCode::kPermissionDenied,
+        fmt::format("forbidden operation: this needs the {} role; token '{}' has {}",
+                    storage::RoleName(role), who->token_name, storage::RoleName(who->role)));
+  }
+  return core::Ok();
+}
+
 // Authenticates by the header of the path style, checks the role, then runs the handler.
 httplib::Server::Handler Guard(ApiContext& ctx, const char* header, storage::Role role,
                                KdtHandler handler) {
   return [&ctx, header, role, handler = std::move(handler)](const httplib::Request& req,
                                                             httplib::Response& res) {
-    if (!req.has_header(header)) {
-      return WriteKdtError(res, core::Error{ErrorCode::kUnauthenticated, "failed to authorize"});
-    }
-    auto who = AuthenticateToken(req.get_header_value(header), ctx);
-    if (!who) {
-      // kdt shows this text; the reason stays out of the answer like on the platform it mimics.
-      if (who.error().code == ErrorCode::kUnauthenticated) {
-        return WriteKdtError(res, core::Error{ErrorCode::kUnauthenticated, "failed to authorize"});
-      }
-      return WriteKdtError(res, who.error());
-    }
-    if (who->role < role) {
-      return WriteKdtError(res, core::Error{ErrorCode::kPermissionDenied,
-                                            fmt::format("forbidden operation: this needs the {} "
-                                                        "role; token '{}' has {}",
-                                                        storage::RoleName(role), who->token_name,
-                                                        storage::RoleName(who->role))});
-    }
+    if (auto ok = CheckCaller(ctx, req, header, role); !ok) return WriteKdtError(res, ok.error());
     if (auto body = CheckJsonBody(req, ctx.json_limits); !body) {
       return WriteKdtError(res, body.error());
     }
     handler(req, res);
+  };
+}
+
+httplib::Server::HandlerWithContentReader StreamGuard(ApiContext& ctx, const char* header,
+                                                      storage::Role role,
+                                                      KdtStreamHandler handler) {
+  return [&ctx, header, role, handler = std::move(handler)](const httplib::Request& req,
+                                                            httplib::Response& res,
+                                                            const httplib::ContentReader& reader) {
+    if (auto ok = CheckCaller(ctx, req, header, role); !ok) return WriteKdtError(res, ok.error());
+    handler(req, res, reader);
   };
 }
 
@@ -123,6 +140,12 @@ void KdtPost(httplib::Server& svr, ApiContext& ctx, const std::string& path, sto
              KdtHandler handler) {
   svr.Post(std::string(kApiPrefix) + path, Guard(ctx, "X-Cookie", role, handler));
   svr.Post(std::string(kAspmPrefix) + path, Guard(ctx, "X-Auth", role, std::move(handler)));
+}
+
+void KdtPostStreamed(httplib::Server& svr, ApiContext& ctx, const std::string& path,
+                     storage::Role role, KdtStreamHandler handler) {
+  svr.Post(std::string(kApiPrefix) + path, StreamGuard(ctx, "X-Cookie", role, handler));
+  svr.Post(std::string(kAspmPrefix) + path, StreamGuard(ctx, "X-Auth", role, std::move(handler)));
 }
 
 core::Result<storage::Project> ResolveProject(ApiContext& ctx, std::string_view name_or_id) {

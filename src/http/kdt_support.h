@@ -38,6 +38,11 @@ void KdtGet(httplib::Server& svr, ApiContext& ctx, const std::string& path, stor
             KdtHandler handler);
 void KdtPost(httplib::Server& svr, ApiContext& ctx, const std::string& path, storage::Role role,
              KdtHandler handler);
+// A POST whose body the handler reads itself, as a stream (uploads).
+using KdtStreamHandler =
+    std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&)>;
+void KdtPostStreamed(httplib::Server& svr, ApiContext& ctx, const std::string& path,
+                     storage::Role role, KdtStreamHandler handler);
 
 // A project from a path segment or query value: its id (either id form) or its exact name.
 core::Result<storage::Project> ResolveProject(ApiContext& ctx, std::string_view name_or_id);

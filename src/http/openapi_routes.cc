@@ -1,6 +1,7 @@
-// GET /api/v1/openapi.json: the OpenAPI 3 description of the native REST API (docs/api.md is the
-// prose). Public, like the documentation it is. Each operation names the least role it needs in
-// `x-bulwark-role` ("none" for sign-in); the security tests walk every route listed here.
+// GET /api/v1/openapi.json: the OpenAPI 3 document of the native REST API (no token needed;
+// docs/api.md is the prose). Every route is listed with the least role it needs in
+// `x-bulwark-role` ("none" for sign-in), which the security tests walk; the finding, diff, policy,
+// release and scan-list routes also carry their parameters and answers.
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -10,14 +11,16 @@
 namespace bulwark::http {
 namespace {
 
-struct Operation {
+using nlohmann::json;
+
+struct Route {
   const char* method;  // lower case, as OpenAPI keys operations
   const char* path;
   const char* role;  // "none", "viewer", "member" or "admin"
   const char* summary;
 };
 
-constexpr Operation kOperations[] = {
+constexpr Route kRoutes[] = {
     {"get", "/api/v1/me", "viewer", "The caller: token name, role, user"},
     {"post", "/api/v1/auth/login", "none", "Sign in with a user name and password (cookie)"},
     {"post", "/api/v1/auth/logout", "viewer", "End the browser session"},
@@ -53,36 +56,169 @@ constexpr Operation kOperations[] = {
     {"post", "/api/v1/tokens", "viewer", "Create a token of at most the caller's role"},
     {"delete", "/api/v1/tokens/{id}", "viewer", "Revoke a token (others': admin only)"},
     {"get", "/api/v1/audit", "admin", "The audit log"},
+    {"get", "/api/v1/scans/{id}/diff", "viewer", "A scan against an earlier one"},
+    {"get", "/api/v1/projects/{id}/diff", "viewer", "Branch against branch"},
+    {"get", "/api/v1/projects/{id}/policy", "viewer", "The release policy"},
+    {"put", "/api/v1/projects/{id}/policy", "member", "Replace the release policy"},
+    {"get", "/api/v1/projects/{id}/release", "viewer", "Release status of a branch"},
     {"get", "/api/v1/openapi.json", "none", "This document"},
 };
 
-nlohmann::json Document() {
-  nlohmann::json paths = nlohmann::json::object();
-  for (const Operation& op : kOperations) {
-    nlohmann::json operation = {{"summary", op.summary}, {"x-bulwark-role", op.role}};
-    if (std::string(op.role) == "none") {
-      operation["security"] = nlohmann::json::array();
-    }
-    operation["responses"] = {{"default", {{"description", "JSON; errors are {code, message}"}}}};
-    paths[op.path][op.method] = operation;
+json Param(const char* name, const char* in, const char* description, bool required = false) {
+  return {{"name", name},
+          {"in", in},
+          {"required", required || std::string_view(in) == "path"},
+          {"description", description},
+          {"schema", {{"type", std::string_view(name) == "id" ? "integer" : "string"}}}};
+}
+
+json Ref(const char* schema) { return {{"$ref", std::string("#/components/schemas/") + schema}}; }
+
+json Answer(const char* description, const json& schema) {
+  return {{"description", description}, {"content", {{"application/json", {{"schema", schema}}}}}};
+}
+
+json Errors() {
+  json out;
+  for (const char* code : {"400", "401", "403", "404", "409"}) {
+    out[code] = Answer("error", Ref("Error"));
   }
-  return {
-      {"openapi", "3.0.3"},
-      {"info", {{"title", "Bulwark REST API"}, {"version", BULWARK_VERSION}}},
-      {"servers", {{{"url", "/"}}}},
-      {"components",
-       {{"securitySchemes",
-         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
-          {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "bulwark_session"}}}}}}},
-      {"security", {{{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}}},
-      {"paths", paths}};
+  return out;
+}
+
+json Operation(const char* summary, json params, json ok, const char* ok_code = "200") {
+  json responses = Errors();
+  responses[ok_code] = std::move(ok);
+  return {{"summary", summary}, {"parameters", std::move(params)}, {"responses", responses}};
+}
+
+json Schemas() {
+  json nullable_int = {{"type", "integer"}, {"minimum", 0}, {"nullable", true}};
+  json counts = {{"type", "object"},
+                 {"properties",
+                  {{"new", {{"type", "integer"}}},
+                   {"fixed", {{"type", "integer"}}},
+                   {"unchanged", {{"type", "integer"}}}}}};
+  json findings = {{"type", "array"}, {"items", Ref("Finding")}};
+  return {{"Error",
+           {{"type", "object"},
+            {"properties", {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}},
+          {"Finding", {{"type", "object"}, {"description", "the finding object of docs/api.md"}}},
+          {"Scan", {{"type", "object"}, {"description", "the scan object of docs/api.md"}}},
+          {"Diff",
+           {{"type", "object"},
+            {"properties",
+             {{"scan", {{"type", "object"}, {"properties", {{"id", {{"type", "integer"}}}}}}},
+              {"against",
+               {{"type", "object"},
+                {"nullable", true},
+                {"properties", {{"id", {{"type", "integer"}}}}}}},
+              {"from", {{"type", "string"}}},
+              {"to", {{"type", "string"}}},
+              {"counts", counts},
+              {"new", findings},
+              {"fixed", findings},
+              {"unchanged", findings}}}}},
+          {"Policy",
+           {{"type", "object"},
+            {"properties",
+             {{"max_critical", nullable_int},
+              {"max_high", nullable_int},
+              {"max_medium", nullable_int},
+              {"max_low", nullable_int}}}}},
+          {"Release",
+           {{"type", "object"},
+            {"properties",
+             {{"branch", {{"type", "string"}}},
+              {"status", {{"type", "string"}, {"enum", {"passed", "failed", "undefined"}}}},
+              {"counts", {{"type", "object"}}},
+              {"violations",
+               {{"type", "array"},
+                {"items",
+                 {{"type", "object"},
+                  {"properties",
+                   {{"severity", {{"type", "string"}}},
+                    {"count", {{"type", "integer"}}},
+                    {"max", {{"type", "integer"}}}}}}}}},
+              {"scan_id", {{"type", "integer"}, {"nullable", true}}}}}}}};
+}
+
+json List(const char* plural, const char* item) {
+  return {{"type", "object"},
+          {"properties",
+           {{plural, {{"type", "array"}, {"items", Ref(item)}}},
+            {"total", {{"type", "integer"}, {"description", "every match, not only this page"}}},
+            {"next_cursor", {{"type", "string"}, {"nullable", true}}}}}};
+}
+
+json Document() {
+  const json id = Param("id", "path", "numeric id");
+  const json limit = Param("limit", "query", "1..1000 (default 100)");
+  json paths;
+  paths["/api/v1/projects/{id}/findings"]["get"] = Operation(
+      "Findings of a project, keyset-paged",
+      {id, Param("branch", "query", "branch"), Param("tool", "query", "tool"),
+       Param("severity", "query", "comma-separated severities"),
+       Param("state", "query", "new, open, reopened or fixed"),
+       Param("kind", "query", "vulnerability, license or violation"),
+       Param("q", "query", "matches CVE, issue id, component, summary"),
+       Param("sort", "query",
+             "severity, -severity (default), last_seen, -last_seen, first_seen, -first_seen, "
+             "component, -component, vulnerability_key, -vulnerability_key, id, -id"),
+       limit, Param("cursor", "query", "next_cursor of the previous page (same sort)")},
+      Answer("a page of findings", List("findings", "Finding")));
+  paths["/api/v1/projects/{id}/scans"]["get"] =
+      Operation("Scans of a project, oldest first",
+                {id, Param("state", "query", "a scan state"), limit,
+                 Param("cursor", "query", "next_cursor of the previous page")},
+                Answer("a page of scans", List("scans", "Scan")));
+  paths["/api/v1/scans/{id}/diff"]["get"] = Operation(
+      "A finished scan's snapshot against an earlier one of the same project, branch and tool",
+      {id, Param("against", "query", "previous (default) or an earlier scan id"), limit},
+      Answer("the diff", Ref("Diff")));
+  paths["/api/v1/projects/{id}/diff"]["get"] = Operation(
+      "Open findings of branch `to` against branch `from`",
+      {id, Param("from", "query", "branch", true), Param("to", "query", "branch", true), limit},
+      Answer("the diff", Ref("Diff")));
+  paths["/api/v1/projects/{id}/policy"]["get"] =
+      Operation("The project's release policy", {id}, Answer("the policy", Ref("Policy")));
+  json put = Operation("Replace the release policy (member; audited)", {id},
+                       Answer("the stored policy", Ref("Policy")));
+  put["requestBody"] = {{"required", true},
+                        {"content", {{"application/json", {{"schema", Ref("Policy")}}}}}};
+  paths["/api/v1/projects/{id}/policy"]["put"] = put;
+  paths["/api/v1/projects/{id}/release"]["get"] =
+      Operation("Release status of a branch against the policy",
+                {id, Param("branch", "query", "default: the project's default branch")},
+                Answer("the release status", Ref("Release")));
+  for (const Route& route : kRoutes) {
+    json& operation = paths[route.path][route.method];
+    if (operation.is_null()) {
+      operation = {
+          {"summary", route.summary},
+          {"responses", {{"default", {{"description", "JSON; errors are {code, message}"}}}}}};
+    }
+    operation["x-bulwark-role"] = route.role;
+    if (std::string(route.role) == "none") operation["security"] = json::array();
+  }
+  return {{"openapi", "3.0.3"},
+          {"info", {{"title", "Bulwark REST API"}, {"version", BULWARK_VERSION}}},
+          {"servers", {{{"url", "/"}}}},
+          {"components",
+           {{"schemas", Schemas()},
+            {"securitySchemes",
+             {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+              {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "bulwark_session"}}}}}}},
+          {"security", json::array({{{"bearer", json::array()}}, {{"session", json::array()}}})},
+          {"paths", paths}};
 }
 
 }  // namespace
 
 void RegisterOpenApiRoutes(httplib::Server& svr, ApiContext&) {
+  static const std::string body = Document().dump();
   svr.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
-    static const std::string body = Document().dump(2);
+    res.status = 200;
     res.set_content(body, "application/json");
   });
 }

@@ -18,7 +18,7 @@ core::Result<ProjectRiskSummary> SummarizeProject(ApiContext& ctx, std::int64_t 
   // Open, untriaged findings of every branch and tool: what the project list shows.
   auto counts = ctx.store.Findings().OpenUntriaged(project_id, "", "", ctx.clock.Now());
   if (!counts) return std::unexpected(counts.error());
-  return ProjectRiskSummary{counts->critical, counts->high,  counts->medium,
+  return ProjectRiskSummary{counts->critical, counts->high, counts->medium,
                             counts->low,      counts->info, domain::RiskScore(*counts)};
 }
 

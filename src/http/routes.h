@@ -17,6 +17,12 @@ void RegisterImportRoutes(httplib::Server& svr, ApiContext& ctx);
 // GET /api/v1/projects/{id}/findings, /api/v1/projects/{id}/summary, GET/PATCH
 // /api/v1/findings/{id}.
 void RegisterFindingRoutes(httplib::Server& svr, ApiContext& ctx);
+// GET /api/v1/scans/{id}/diff and GET /api/v1/projects/{id}/diff (diff_routes.cc).
+void RegisterDiffRoutes(httplib::Server& svr, ApiContext& ctx);
+// GET/PUT /api/v1/projects/{id}/policy and GET /api/v1/projects/{id}/release.
+void RegisterReleaseRoutes(httplib::Server& svr, ApiContext& ctx);
+// GET /api/v1/openapi.json (no token).
+void RegisterOpenApiRoutes(httplib::Server& svr, ApiContext& ctx);
 
 // /api/v1/users[/{id}] (admin) and /api/v1/tokens[/{id}].
 void RegisterUserRoutes(httplib::Server& svr, ApiContext& ctx);

@@ -40,7 +40,9 @@ core::Result<storage::ScannerConfig> PickConfig(ApiContext& ctx, std::int64_t pr
   }
   const std::string tool = body["tool"];
   const std::string branch = body.value("branch", std::string());
-  storage::ScannerConfigFilter filter{project_id, tool};
+  storage::ScannerConfigFilter filter;
+  filter.project_id = project_id;
+  filter.tool = tool;
   storage::PageRequest page{1000, ""};
   auto configs = ctx.store.ScannerConfigs().List(filter, page);
   if (!configs) return std::unexpected(configs.error());
@@ -102,11 +104,13 @@ void ListScans(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   }
   auto scans = ctx.store.Scans().List(filter, page);
   if (!scans) return WriteError(res, scans.error());
+  auto total = ctx.store.Scans().Count(filter);
+  if (!total) return WriteError(res, total.error());
   json items = json::array();
   for (const auto& s : scans->items) items.push_back(ScanJson(s, project->name));
   WriteJson(res, 200,
             {{"scans", items},
-             {"total", items.size()},
+             {"total", *total},
              {"next_cursor", scans->next_cursor.empty() ? json() : json(scans->next_cursor)}});
 }
 

@@ -232,7 +232,7 @@ void HandleList(ApiContext& ctx, const httplib::Request& req, httplib::Response&
   if (auto p = ctx.store.Projects().Get(*pid); !p) return WriteError(res, p.error());
   json items = json::array();
   for (storage::PageRequest page{1000, ""};;) {
-    auto listed = ctx.store.ScannerConfigs().List({*pid, ""}, page);
+    auto listed = ctx.store.ScannerConfigs().List({*pid, "", "", "", ""}, page);
     if (!listed) return WriteError(res, listed.error());
     for (const auto& c : listed->items) items.push_back(ScannerJson(ctx, c));
     if (listed->next_cursor.empty()) break;

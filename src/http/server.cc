@@ -100,6 +100,9 @@ Server::Server(ApiContext& ctx)
   RegisterScanRoutes(svr_, ctx_);
   RegisterImportRoutes(svr_, ctx_);
   RegisterFindingRoutes(svr_, ctx_);
+  RegisterDiffRoutes(svr_, ctx_);
+  RegisterReleaseRoutes(svr_, ctx_);
+  RegisterOpenApiRoutes(svr_, ctx_);
   RegisterIntegrationRoutes(svr_, ctx_);
   RegisterProjectRoutes(svr_, ctx_);
   RegisterScannerRoutes(svr_, ctx_);

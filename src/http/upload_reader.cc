@@ -42,14 +42,20 @@ std::string SafeName(const std::string& client_name) {
 
 }  // namespace
 
-bool ReceiveUpload(const httplib::ContentReader& reader, std::uint64_t cap, Upload& up) {
+std::string Upload::Field(const std::string& name) const {
+  auto it = fields.find(name);
+  return it == fields.end() ? std::string() : it->second;
+}
+
+bool ReceiveUpload(const httplib::ContentReader& reader, std::uint64_t cap, Upload& up,
+                   const std::string& file_part) {
   std::ofstream out;
   std::string current;
   Sha256 hash;
   bool ok = reader(
       [&](const httplib::MultipartFormData& part) {
         current = part.name;
-        if (current == "file") {
+        if (current == file_part) {
           if (up.has_file) return false;  // one file per upload
           up.has_file = true;
           up.file_name = part.filename;
@@ -62,7 +68,7 @@ bool ReceiveUpload(const httplib::ContentReader& reader, std::uint64_t cap, Uplo
         return true;
       },
       [&](const char* data, size_t len) {
-        if (current != "file") {
+        if (current != file_part) {
           std::string& v = up.fields[current];
           if (v.size() + len > kMaxUploadFieldBytes) return false;
           v.append(data, len);

@@ -21,14 +21,18 @@ struct Upload {
   std::map<std::string, std::string> fields;
   bool too_large = false;  // the file part passed `cap` bytes (reading stopped there)
   bool has_file = false;
+
+  // A text part's value, "" when absent.
+  std::string Field(const std::string& name) const;
 };
 
 // Text fields (every part but `file`) longer than this stop the upload.
 inline constexpr std::size_t kMaxUploadFieldBytes = 64 * 1024;
 
-// Reads every part of `reader` into `up` (whose `dir` must exist). False when the body could not
-// be read, a field was too long, the file could not be written or was larger than `cap` (then
-// `too_large` is set).
-bool ReceiveUpload(const httplib::ContentReader& reader, std::uint64_t cap, Upload& up);
+// Reads every part of `reader` into `up` (whose `dir` must exist): the part named `file_part` to
+// a file, the others into `fields`. False when the body could not be read, a field was too long,
+// the file could not be written or was larger than `cap` (then `too_large` is set).
+bool ReceiveUpload(const httplib::ContentReader& reader, std::uint64_t cap, Upload& up,
+                   const std::string& file_part = "file");
 
 }  // namespace bulwark::http

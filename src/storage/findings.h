@@ -54,7 +54,23 @@ struct HistoryEntry {
   Time at{};
 };
 
-enum class FindingSort { kId, kSeverity };  // kSeverity = critical first, then id
+// The column a finding list is ordered by; ties are broken by id in the same direction.
+enum class FindingSortKey {
+  kId,
+  kSeverity,
+  kLastSeen,
+  kFirstSeen,
+  kComponent,  // component name
+  kVulnerabilityKey
+};
+struct FindingSort {
+  FindingSortKey key = FindingSortKey::kId;
+  bool descending = false;
+};
+// "severity", "-severity" (critical first), "last_seen", "-last_seen", "first_seen",
+// "-first_seen", "component", "-component", "vulnerability_key", "-vulnerability_key", "id";
+// kInvalidArgument listing those otherwise.
+core::Result<FindingSort> ParseFindingSort(std::string_view text);
 
 struct FindingFilter {
   std::int64_t project_id = 0;
@@ -64,7 +80,7 @@ struct FindingFilter {
   std::optional<domain::FindingStatus> status;
   std::optional<domain::FindingKind> kind;
   std::string q;  // substring of CVE ids, issue id, component name or summary
-  FindingSort sort = FindingSort::kId;
+  FindingSort sort = {};
 };
 
 // Which findings a snapshot replaces: every finding of (project, branch, tool).
@@ -85,6 +101,32 @@ struct ApplyResult {
   int rows_written = 0;  // finding rows whose content was inserted or rewritten
 };
 
+// The findings that differ between two snapshots: counts of each set and, for each, at most
+// `limit` findings most severe first (then by id).
+struct FindingDiff {
+  std::optional<std::int64_t> against_scan_id;  // scan diffs: the earlier scan, if any
+  int new_count = 0;
+  int fixed_count = 0;
+  int unchanged_count = 0;
+  std::vector<StoredFinding> added;  // in the later snapshot only
+  std::vector<StoredFinding> fixed;  // in the earlier snapshot only
+  std::vector<StoredFinding> unchanged;
+};
+
+struct ScanDiffRequest {
+  std::int64_t scan_id = 0;
+  // nullopt: the previous finished scan of the same (project, branch, tool), none = empty.
+  std::optional<std::int64_t> against_scan_id;
+  int limit = 100;  // 1..1000
+};
+
+struct BranchDiffRequest {
+  std::int64_t project_id = 0;
+  std::string from;
+  std::string to;
+  int limit = 100;  // 1..1000
+};
+
 class FindingRepository {
  public:
   virtual ~FindingRepository() = default;
@@ -103,6 +145,13 @@ class FindingRepository {
   virtual core::Result<domain::SeverityCounts> OpenUntriaged(std::int64_t project_id,
                                                              std::string_view branch,
                                                              std::string_view tool, Time now) = 0;
+  // A finished scan's snapshot against an earlier one of the same scope, rebuilt from the
+  // lifecycle history: kNotFound for an unknown scan, kConflict for a scan that has not
+  // finished, kInvalidArgument when `against` is of another scope or not earlier.
+  virtual core::Result<FindingDiff> DiffScan(const ScanDiffRequest& request, Time now) = 0;
+  // Non-fixed findings of branch `to` against those of branch `from`, matched by identity
+  // (tool + vulnerability key + component key). "fixed" lists `from`'s rows, the others `to`'s.
+  virtual core::Result<FindingDiff> DiffBranches(const BranchDiffRequest& request, Time now) = 0;
   // Records (or replaces) the decision for the finding's project + vulnerability key +
   // component name, with a "triaged" history entry on every branch's matching finding.
   virtual core::Result<Triage> SetTriage(const Triage& triage) = 0;

@@ -348,7 +348,7 @@ TEST_P(Lifecycle, FindingListsPageByKeysetInSeverityOrder) {
   FindingFilter f;
   f.project_id = p.id;
   f.branch = "main";
-  f.sort = FindingSort::kSeverity;
+  f.sort = {FindingSortKey::kSeverity, true};
   std::vector<int> severities;
   std::set<std::int64_t> ids;
   PageRequest page = Limit(7);

@@ -75,6 +75,14 @@ struct Scan {
 struct ScanFilter {
   std::optional<std::int64_t> project_id;
   std::optional<ScanState> state;
+  std::optional<bool> final;  // true: finished, failed or canceled; false: any other state
+  std::optional<std::string> branch;
+  std::optional<std::string> tool;
+  std::optional<std::string> meta_data;
+  std::optional<std::string> environment;
+  std::optional<bool> manual;  // true: methods import and ui-import; false: the others
+  std::optional<std::string> source_path;
+  bool newest_first = false;  // id descending instead of the port's id ascending
 };
 
 struct ScanOutcome {
@@ -91,8 +99,10 @@ class ScanRepository {
   // kInvalidArgument when the project or scanner config does not exist.
   virtual core::Result<Scan> Create(const Scan& scan) = 0;
   virtual core::Result<Scan> Get(std::int64_t id) = 0;
-  // Id ascending (the port's paging contract).
+  // Id ascending (the port's paging contract), or descending with filter.newest_first.
   virtual core::Result<Page<Scan>> List(const ScanFilter& filter, const PageRequest& page) = 0;
+  // How many scans match (newest_first is ignored).
+  virtual core::Result<std::int64_t> Count(const ScanFilter& filter) = 0;
   // Moves a non-final scan to `state` (recording when), with progress; `error`/`hint` are set
   // when given. kConflict when the scan is already final (its row is left as it was).
   virtual core::Status Transition(std::int64_t id, ScanState state, int progress, Time at,

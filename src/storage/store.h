@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "domain/release.h"
 #include "storage/findings.h"
 #include "storage/page.h"
 #include "storage/scans.h"
@@ -137,6 +138,8 @@ struct Project {
   Time created_at{};
 };
 
+using domain::ReleasePolicy;
+
 struct ProjectFilter {
   std::string name_contains;  // case-sensitive substring; empty = all
 };
@@ -152,6 +155,10 @@ class ProjectRepository {
   virtual core::Status Delete(std::int64_t id) = 0;
   virtual core::Result<Page<Project>> List(const ProjectFilter& filter,
                                            const PageRequest& page) = 0;
+  // The project's release policy (empty when none was set); kNotFound for an unknown project.
+  virtual core::Result<ReleasePolicy> GetPolicy(std::int64_t project_id) = 0;
+  // Replaces the policy; an empty one removes it. kNotFound for an unknown project.
+  virtual core::Status SetPolicy(std::int64_t project_id, const ReleasePolicy& policy, Time at) = 0;
 };
 
 struct Schedule {
@@ -180,7 +187,10 @@ struct ScannerConfig {
 
 struct ScannerConfigFilter {
   std::optional<std::int64_t> project_id;
-  std::string tool;  // empty = any
+  std::string tool;         // empty = any
+  std::string branch;       // empty = any
+  std::string meta_data;    // empty = any
+  std::string environment;  // empty = any
 };
 
 class ScannerConfigRepository {

@@ -306,12 +306,12 @@ TEST_P(StoreContract, ScannerConfigsBelongToAnExistingProject) {
   Project other = MakeProject("other");
   c.project_id = other.id;
   ASSERT_TRUE(store_->ScannerConfigs().Create(c));
-  auto of_shop = store_->ScannerConfigs().List(ScannerConfigFilter{p.id, ""}, {});
+  auto of_shop = store_->ScannerConfigs().List(ScannerConfigFilter{p.id, "", "", "", ""}, {});
   ASSERT_TRUE(of_shop);
   ASSERT_EQ(of_shop->items.size(), 1u);
   EXPECT_EQ(of_shop->items[0].id, made->id);
   EXPECT_EQ(
-      store_->ScannerConfigs().List(ScannerConfigFilter{std::nullopt, "other"}, {})->items.size(),
+      store_->ScannerConfigs().List(ScannerConfigFilter{std::nullopt, "other", "", "", ""}, {})->items.size(),
       0u);
 
   ASSERT_TRUE(store_->Projects().Delete(p.id));

@@ -463,6 +463,92 @@ TEST_P(KdtApi, IdsAreObjectIdsAndProjectsResolveByNameOrId) {
   EXPECT_NE(unbound.body.value("error", "").find("bind_name"), std::string::npos);
 }
 
+// kdt's release check after the thresholds (kdt-compat.md 1.6) against a project policy set
+// through the native API; the same import seen through the native diff, release and sort
+// routes; the upload is deleted once its scan is final.
+TEST_P(KdtApi, ReleaseCheckFollowsTheProjectPolicyAndTheUploadIsDeleted) {
+  ValidateToolAndProject();
+  httplib::Client native(url_);
+  native.set_bearer_token_auth(token_);
+  const std::string project = "/api/v1/projects/" + std::to_string(project_id_);
+  auto put = native.Put((project + "/policy").c_str(), R"({"max_critical": 0, "max_high": 0})",
+                        "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  auto bad_policy =
+      native.Put((project + "/policy").c_str(), R"({"max_high": -1})", "application/json");
+  ASSERT_TRUE(bad_policy);
+  EXPECT_EQ(bad_policy->status, 400);
+  EXPECT_NE(bad_policy->body.find("max_high"), std::string::npos) << bad_policy->body;
+
+  const fs::path fixtures = fs::path(BULWARK_SOURCE_DIR) / "test" / "fixtures" / "xray";
+  Answer imported = Check(Import("results.json", ReadAll(fixtures / "report.json")));
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  const json event = WaitForEvent(imported.body.value("event_id", ""));
+  ASSERT_EQ(event["status"], 6) << event;
+  const std::string scan_id = event.value("scan_id", "");
+  Answer release =
+      KdtGet(std::string("/api/aspm/v1/api/v2/projects/") + kProjectPath + "/release?branch=main",
+             "X-Auth");
+  ASSERT_EQ(release.status, 200);
+  EXPECT_EQ(release.body["progress_status"], "ready");
+  EXPECT_EQ(release.body["status"], "fail") << release.body;
+  EXPECT_EQ(release.body["sca"]["status"], "fail");
+  EXPECT_EQ(release.body["sca"]["scan_id"], scan_id);
+  EXPECT_EQ(release.body["sast"]["status"], "undefined");
+
+  auto native_release = native.Get((project + "/release?branch=main").c_str());
+  ASSERT_TRUE(native_release);
+  const json r = json::parse(native_release->body);
+  EXPECT_EQ(r["status"], "failed") << r;
+  EXPECT_EQ(r["counts"]["high"], 1);
+  ASSERT_EQ(r["violations"].size(), 1u) << r;
+  EXPECT_EQ(r["violations"][0], json({{"severity", "high"}, {"count", 1}, {"max", 0}}));
+
+  ASSERT_TRUE(native.Put((project + "/policy").c_str(), R"({"max_high": 1})", "application/json"));
+  EXPECT_EQ(KdtGet(std::string("/api/v2/projects/") + kProjectPath + "/release?branch=main")
+                .body["status"],
+            "success");
+
+  const std::int64_t numeric_scan = std::stoll(scan_id, nullptr, 16);
+  auto diff = native.Get(("/api/v1/scans/" + std::to_string(numeric_scan) + "/diff").c_str());
+  ASSERT_TRUE(diff);
+  ASSERT_EQ(diff->status, 200) << diff->body;
+  const json d = json::parse(diff->body);
+  EXPECT_EQ(d["scan"]["id"], numeric_scan);
+  EXPECT_TRUE(d["against"].is_null());
+  EXPECT_EQ(d["counts"], json({{"new", 2}, {"fixed", 0}, {"unchanged", 0}}));
+  EXPECT_EQ(d["new"][0]["severity"], "high") << d;
+  auto branches = native.Get((project + "/diff?from=main&to=dev").c_str());
+  ASSERT_TRUE(branches);
+  EXPECT_EQ(json::parse(branches->body)["counts"]["fixed"], 2) << branches->body;
+  auto no_to = native.Get((project + "/diff?from=main").c_str());
+  ASSERT_TRUE(no_to);
+  EXPECT_EQ(no_to->status, 400);
+  auto sorted = native.Get((project + "/findings?sort=-last_seen&limit=1").c_str());
+  ASSERT_TRUE(sorted);
+  EXPECT_EQ(json::parse(sorted->body)["total"], 2) << sorted->body;
+  auto unsorted = native.Get((project + "/findings?sort=name").c_str());
+  ASSERT_TRUE(unsorted);
+  EXPECT_EQ(unsorted->status, 400);
+  EXPECT_NE(unsorted->body.find("-vulnerability_key"), std::string::npos) << unsorted->body;
+  auto openapi = native.Get("/api/v1/openapi.json");
+  ASSERT_TRUE(openapi);
+  EXPECT_TRUE(json::parse(openapi->body)["paths"].contains("/api/v1/scans/{id}/diff"));
+
+  // The scan is final: its upload is deleted right after the final state is stored.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::vector<fs::path> left;
+  do {
+    left.clear();
+    for (const auto& e : fs::directory_iterator(dir_ / "data" / "uploads")) {
+      left.push_back(e.path());
+    }
+    if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (!left.empty() && std::chrono::steady_clock::now() < deadline);
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, KdtApi, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -380,6 +380,33 @@ CREATE INDEX web_sessions_user ON web_sessions (user_id);
 CREATE INDEX audit_log_actor ON audit_log (actor, id);
 )sql";
 
+constexpr std::string_view kV5 = R"sql(
+-- Bulwark schema, version 5: where each finished scan sits in its scope's lifecycle (so a scan's
+-- snapshot can be rebuilt for diffs), per-project release policies, and the indexes of the
+-- finding sort orders and the scan list filters.
+-- snapshot_seq: 1, 2, 3... per (project, branch, tool) in the order snapshots were applied; NULL
+-- for scans that never applied one. Finished scans of earlier versions are numbered by id.
+ALTER TABLE scans ADD COLUMN snapshot_seq BIGINT;
+UPDATE scans SET snapshot_seq = (SELECT COUNT(*) FROM scans s2 WHERE s2.project_id = scans.project_id
+  AND s2.branch = scans.branch AND s2.tool = scans.tool AND s2.state = 'finished'
+  AND s2.id <= scans.id) WHERE state = 'finished';
+CREATE INDEX scans_snapshot ON scans (project_id, branch, tool, snapshot_seq);
+CREATE INDEX scans_source_path ON scans (source_path);
+-- NULL = no limit for that severity; no row (or all NULL) = no policy.
+CREATE TABLE project_policies (
+  project_id BIGINT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  max_critical BIGINT,
+  max_high BIGINT,
+  max_medium BIGINT,
+  max_low BIGINT,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX findings_first_seen ON findings (project_id, branch, first_seen_at, id);
+CREATE INDEX findings_last_seen ON findings (project_id, branch, last_seen_at, id);
+CREATE INDEX findings_component ON findings (project_id, branch, component_name, id);
+CREATE INDEX findings_vulnerability ON findings (project_id, branch, vulnerability_key, id);
+)sql";
+
 constexpr std::string_view kV7 = R"sql(
 -- Bulwark schema, version 7: the findings list of a whole project filtered by severity (no
 -- branch) reads its page and its total from this index instead of sorting the project's rows.
@@ -394,6 +421,7 @@ const std::vector<sql::Migration>& Migrations() {
       {2, "scans as jobs, finding lifecycle, triage", kV2},
       {3, "webhook deliveries and schedule slots", kV3},
       {4, "browser sessions", kV4},
+      {5, "scan snapshots, release policies, finding sort indexes", kV5},
       {7, "findings by project and severity", kV7},
   };
   return migrations;

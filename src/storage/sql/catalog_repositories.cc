@@ -152,6 +152,47 @@ class SqlProjects final : public ProjectRepository {
     }
     return RunList<Project>(s_, q, page, ToProject);
   }
+  core::Result<ReleasePolicy> GetPolicy(std::int64_t project_id) override {
+    if (auto p = Get(project_id); !p) return std::unexpected(p.error());
+    auto rows = s_.Query(
+        "SELECT max_critical, max_high, max_medium, max_low FROM project_policies "
+        "WHERE project_id = $1",
+        {Int(project_id)});
+    if (!rows) return std::unexpected(rows.error());
+    ReleasePolicy policy;
+    if (rows->empty()) return policy;
+    auto opt = [](const Value& v) -> std::optional<std::int64_t> {
+      if (!v) return std::nullopt;
+      return ToInt(v);
+    };
+    const Row& r = rows->front();
+    policy.max_critical = opt(r[0]);
+    policy.max_high = opt(r[1]);
+    policy.max_medium = opt(r[2]);
+    policy.max_low = opt(r[3]);
+    return policy;
+  }
+  core::Status SetPolicy(std::int64_t project_id, const ReleasePolicy& p, Time at) override {
+    if (auto project = Get(project_id); !project) return std::unexpected(project.error());
+    if (p.Empty()) {
+      auto rows =
+          s_.Query("DELETE FROM project_policies WHERE project_id = $1 RETURNING project_id",
+                   {Int(project_id)});
+      if (!rows) return std::unexpected(rows.error());
+      return core::Ok();
+    }
+    auto opt = [](const std::optional<std::int64_t>& v) { return v ? Int(*v) : Value{}; };
+    auto rows = s_.Query(
+        "INSERT INTO project_policies (project_id, max_critical, max_high, max_medium, max_low, "
+        "updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO UPDATE SET "
+        "max_critical = excluded.max_critical, max_high = excluded.max_high, "
+        "max_medium = excluded.max_medium, max_low = excluded.max_low, "
+        "updated_at = excluded.updated_at RETURNING project_id",
+        {Int(project_id), opt(p.max_critical), opt(p.max_high), opt(p.max_medium), opt(p.max_low),
+         Ms(at)});
+    if (!rows) return std::unexpected(rows.error());
+    return core::Ok();
+  }
 
  private:
   Session& s_;

@@ -1,13 +1,37 @@
 // SQL of findings: the snapshot lifecycle (batched, multi-row), keyset lists, history, triage.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <unordered_map>
 
 #include "storage/sql/finding_codec.h"
+#include "storage/sql/finding_diff.h"
 #include "storage/sql/query_builder.h"
 #include "storage/sql/repositories.h"
 
-namespace bulwark::storage::sql {
+namespace bulwark::storage {
+
+core::Result<FindingSort> ParseFindingSort(std::string_view text) {
+  static constexpr std::pair<std::string_view, FindingSortKey> kKeys[] = {
+      {"severity", FindingSortKey::kSeverity},
+      {"last_seen", FindingSortKey::kLastSeen},
+      {"first_seen", FindingSortKey::kFirstSeen},
+      {"component", FindingSortKey::kComponent},
+      {"vulnerability_key", FindingSortKey::kVulnerabilityKey},
+      {"id", FindingSortKey::kId}};
+  const bool descending = text.starts_with('-');
+  const std::string_view name = descending ? text.substr(1) : text;
+  for (const auto& [key_name, key] : kKeys) {
+    if (key_name == name) return FindingSort{key, descending};
+  }
+  return core::Fail(core::ErrorCode::kInvalidArgument,
+                    fmt::format("sort: '{}' is not one of severity, -severity, last_seen, "
+                                "-last_seen, first_seen, -first_seen, component, -component, "
+                                "vulnerability_key, -vulnerability_key, id, -id",
+                                text));
+}
+
+namespace sql {
 namespace {
 
 using domain::FindingStatus;
@@ -142,6 +166,12 @@ class SqlFindings final : public FindingRepository {
       counts.Add(static_cast<domain::Severity>(ToInt(r[0])), static_cast<int>(ToInt(r[1])));
     }
     return counts;
+  }
+  core::Result<FindingDiff> DiffScan(const ScanDiffRequest& request, Time now) override {
+    return sql::DiffScan(s_, request, now);
+  }
+  core::Result<FindingDiff> DiffBranches(const BranchDiffRequest& request, Time now) override {
+    return sql::DiffBranches(s_, request, now);
   }
   core::Result<Triage> SetTriage(const Triage& t) override;
   core::Status ClearTriage(std::int64_t project_id, std::string_view vulnerability_key,
@@ -339,6 +369,13 @@ core::Result<ApplyResult> SqlFindings::ApplySnapshot(const SnapshotScope& scope,
       return std::unexpected(s.error());
     }
   }
+  // The scan's place in its scope's sequence of snapshots (diffs rebuild snapshots from it).
+  auto seq = s_.Query(
+      "UPDATE scans SET snapshot_seq = (SELECT COALESCE(MAX(s2.snapshot_seq), 0) + 1 FROM scans "
+      "s2 WHERE s2.project_id = $1 AND s2.branch = $2 AND s2.tool = $3) WHERE id = $4 "
+      "RETURNING id",
+      {Int(scope.project_id), scope.branch, scope.tool, Int(scope.scan_id)});
+  if (!seq) return std::unexpected(seq.error());
   result.new_findings = static_cast<int>(fresh.size());
   result.rows_written = static_cast<int>(rewrites.size() + fresh.size());
   return result;
@@ -371,6 +408,69 @@ std::string SqlFindings::Where(const FindingFilter& f, std::vector<Value>& param
   return w;
 }
 
+// The ORDER BY column of a sort key, and a finding's value in it as cursor text.
+const char* SortColumn(FindingSortKey key) {
+  switch (key) {
+    case FindingSortKey::kSeverity:
+      return "f.severity";
+    case FindingSortKey::kLastSeen:
+      return "f.last_seen_at";
+    case FindingSortKey::kFirstSeen:
+      return "f.first_seen_at";
+    case FindingSortKey::kComponent:
+      return "f.component_name";
+    case FindingSortKey::kVulnerabilityKey:
+      return "f.vulnerability_key";
+    case FindingSortKey::kId:
+      break;
+  }
+  return "f.id";
+}
+
+std::string SortValue(FindingSortKey key, const StoredFinding& f) {
+  switch (key) {
+    case FindingSortKey::kSeverity:
+      return std::to_string(static_cast<int>(f.finding.severity));
+    case FindingSortKey::kLastSeen:
+      return *Ms(f.last_seen_at);
+    case FindingSortKey::kFirstSeen:
+      return *Ms(f.first_seen_at);
+    case FindingSortKey::kComponent:
+      return f.finding.component.name;
+    case FindingSortKey::kVulnerabilityKey:
+      return f.vulnerability_key;
+    case FindingSortKey::kId:
+      break;
+  }
+  return std::to_string(f.id);
+}
+
+// Cursor = "<id>" for the id order, else "<hex of the sort value>.<id>" (values may hold any
+// character, so they travel hex-encoded).
+std::string EncodeCursor(const FindingSort& sort, const StoredFinding& f) {
+  if (sort.key == FindingSortKey::kId) return std::to_string(f.id);
+  std::string hex;
+  for (unsigned char c : SortValue(sort.key, f)) hex += fmt::format("{:02x}", c);
+  return fmt::format("{}.{}", hex, f.id);
+}
+
+bool DecodeCursor(const FindingSort& sort, const std::string& cursor, std::string& value,
+                  std::int64_t& id) {
+  const size_t dot = sort.key == FindingSortKey::kId ? std::string::npos : cursor.rfind('.');
+  if (sort.key != FindingSortKey::kId) {
+    if (dot == std::string::npos || dot % 2 != 0) return false;
+    for (size_t i = 0; i < dot; i += 2) {
+      unsigned int byte = 0;
+      auto [p, ec] = std::from_chars(cursor.data() + i, cursor.data() + i + 2, byte, 16);
+      if (ec != std::errc() || p != cursor.data() + i + 2) return false;
+      value += static_cast<char>(byte);
+    }
+  }
+  const char* start = cursor.data() + (dot == std::string::npos ? 0 : dot + 1);
+  auto [p, ec] = std::from_chars(start, cursor.data() + cursor.size(), id);
+  return ec == std::errc() && p == cursor.data() + cursor.size() && id >= 0;
+}
+
 core::Result<Page<StoredFinding>> SqlFindings::List(const FindingFilter& f, const PageRequest& page,
                                                     Time now) {
   if (page.limit < 1 || page.limit > 1000) {
@@ -378,26 +478,30 @@ core::Result<Page<StoredFinding>> SqlFindings::List(const FindingFilter& f, cons
   }
   std::vector<Value> params = {Ms(now)};
   std::string where = Where(f, params);
+  const char* col = SortColumn(f.sort.key);
+  const char* cmp = f.sort.descending ? "<" : ">";
   if (!page.cursor.empty()) {
-    std::int64_t sev = 0, id = 0;
-    char sep = 0;
-    const int read = std::sscanf(page.cursor.c_str(), "%ld%c%ld", &sev, &sep, &id);
-    const bool by_sev = f.sort == FindingSort::kSeverity;
-    if ((by_sev && (read != 3 || sep != '.')) || (!by_sev && read != 1) || sev < 0) {
+    std::string value;
+    std::int64_t id = 0;
+    if (!DecodeCursor(f.sort, page.cursor, value, id)) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
-                        "cursor: malformed; pass back the next_cursor of a previous page");
+                        "cursor: malformed; pass back the next_cursor of a previous page with "
+                        "the same sort");
     }
-    if (by_sev) {
-      params.push_back(Int(sev));
-      params.push_back(Int(id));
-      where += fmt::format(" AND (f.severity < ${} OR (f.severity = ${} AND f.id < ${}))",
-                           params.size() - 1, params.size() - 1, params.size());
+    params.push_back(Int(id));
+    const size_t id_param = params.size();
+    if (f.sort.key == FindingSortKey::kId) {
+      where += fmt::format(" AND f.id {} ${}", cmp, id_param);
     } else {
-      params.push_back(Int(sev));
-      where += fmt::format(" AND f.id > ${}", params.size());
+      params.push_back(value);
+      where += fmt::format(" AND ({0} {1} ${2} OR ({0} = ${2} AND f.id {1} ${3}))", col, cmp,
+                           params.size(), id_param);
     }
   }
-  const char* order = f.sort == FindingSort::kSeverity ? "f.severity DESC, f.id DESC" : "f.id";
+  const char* dir = f.sort.descending ? " DESC" : "";
+  const std::string order = f.sort.key == FindingSortKey::kId
+                                ? fmt::format("f.id{}", dir)
+                                : fmt::format("{}{}, f.id{}", col, dir, dir);
   auto rows = s_.Query(fmt::format("{} WHERE {} ORDER BY {} LIMIT {}", SelectFindings(), where,
                                    order, page.limit + 1),
                        params);
@@ -407,10 +511,7 @@ core::Result<Page<StoredFinding>> SqlFindings::List(const FindingFilter& f, cons
     out.items.push_back(ToStored((*rows)[i]));
   }
   if (static_cast<int>(rows->size()) > page.limit && !out.items.empty()) {
-    const auto& last = out.items.back();
-    out.next_cursor = f.sort == FindingSort::kSeverity
-                          ? fmt::format("{}.{}", static_cast<int>(last.finding.severity), last.id)
-                          : std::to_string(last.id);
+    out.next_cursor = EncodeCursor(f.sort, out.items.back());
   }
   return out;
 }
@@ -438,8 +539,12 @@ core::Result<Triage> SqlFindings::SetTriage(const Triage& t) {
 
 }  // namespace
 
+std::string SelectFindingRows() { return SelectFindings(); }
+StoredFinding ToStoredFinding(const Row& row) { return ToStored(row); }
+
 std::unique_ptr<FindingRepository> MakeFindingRepository(Session& s) {
   return std::make_unique<SqlFindings>(s);
 }
 
-}  // namespace bulwark::storage::sql
+}  // namespace sql
+}  // namespace bulwark::storage

@@ -14,6 +14,9 @@ class ListQuery {
  public:
   explicit ListQuery(std::string select) : select_(std::move(select)) {}
 
+  // Orders by id descending (the cursor then pages towards smaller ids).
+  void Descending() { descending_ = true; }
+
   // `clause` holds one "{}" where the placeholder number goes, e.g. "role = ${}".
   void Where(std::string_view clause, Value value) {
     params_.push_back(std::move(value));
@@ -34,11 +37,16 @@ class ListQuery {
         return core::Fail(core::ErrorCode::kInvalidArgument,
                           "cursor: malformed; pass back the next_cursor of a previous page");
       }
-      Where("id > ${}", Int(after));
+      Where(descending_ ? "id < ${}" : "id > ${}", Int(after));
     }
-    std::string sql = select_;
+    std::string sql = select_ + WhereClause();
+    sql += fmt::format(" ORDER BY id{} LIMIT {}", descending_ ? " DESC" : "", page.limit + 1);
+    return sql;
+  }
+  // " WHERE a AND b" of the conditions added so far ("" when none).
+  std::string WhereClause() const {
+    std::string sql;
     for (size_t i = 0; i < clauses_.size(); ++i) sql += (i ? " AND " : " WHERE ") + clauses_[i];
-    sql += fmt::format(" ORDER BY id LIMIT {}", page.limit + 1);
     return sql;
   }
   const std::vector<Value>& params() const { return params_; }
@@ -47,6 +55,7 @@ class ListQuery {
   std::string select_;
   std::vector<std::string> clauses_;
   std::vector<Value> params_;
+  bool descending_ = false;
 };
 
 // Turns limit+1 rows into a page: the extra row only says there is a next page.

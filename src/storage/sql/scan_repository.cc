@@ -120,13 +120,20 @@ class SqlScans final : public ScanRepository {
   }
   core::Result<Page<Scan>> List(const ScanFilter& f, const PageRequest& page) override {
     ListQuery q(fmt::format("SELECT {} FROM scans", kScanCols));
-    if (f.project_id) q.Where("project_id = ${}", Int(*f.project_id));
-    if (f.state) q.Where("state = ${}", std::string(ScanStateName(*f.state)));
+    Filter(f, q);
+    if (f.newest_first) q.Descending();
     auto sql = q.Build(page);
     if (!sql) return std::unexpected(sql.error());
     auto rows = s_.Query(*sql, q.params());
     if (!rows) return std::unexpected(rows.error());
     return ToPage<Scan>(*rows, page, ToScan);
+  }
+  core::Result<std::int64_t> Count(const ScanFilter& f) override {
+    ListQuery q("SELECT COUNT(*) FROM scans");
+    Filter(f, q);
+    auto rows = s_.Query("SELECT COUNT(*) FROM scans" + q.WhereClause(), q.params());
+    if (!rows) return std::unexpected(rows.error());
+    return ToInt(rows->at(0)[0]);
   }
   core::Status Transition(std::int64_t id, ScanState state, int progress, Time at,
                           std::optional<std::string> error,
@@ -208,6 +215,20 @@ class SqlScans final : public ScanRepository {
   }
 
  private:
+  static void Filter(const ScanFilter& f, ListQuery& q) {
+    if (f.project_id) q.Where("project_id = ${}", Int(*f.project_id));
+    if (f.state) q.Where("state = ${}", std::string(ScanStateName(*f.state)));
+    if (f.final) q.WhereRaw(*f.final ? fmt::format("NOT ({})", kNonFinal) : kNonFinal);
+    if (f.branch) q.Where("branch = ${}", *f.branch);
+    if (f.tool) q.Where("tool = ${}", *f.tool);
+    if (f.meta_data) q.Where("meta_data = ${}", *f.meta_data);
+    if (f.environment) q.Where("environment = ${}", *f.environment);
+    if (f.manual) {
+      q.WhereRaw(*f.manual ? "method IN ('import', 'ui-import')"
+                           : "method NOT IN ('import', 'ui-import')");
+    }
+    if (f.source_path) q.Where("source_path = ${}", *f.source_path);
+  }
   core::Status Touched(core::Result<Rows> rows, std::int64_t id) {
     if (!rows) return std::unexpected(rows.error());
     if (!rows->empty()) return core::Ok();

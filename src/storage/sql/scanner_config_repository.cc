@@ -112,6 +112,9 @@ class SqlScannerConfigs final : public ScannerConfigRepository {
     ListQuery q(fmt::format("SELECT {} FROM scanner_configs", kCols));
     if (f.project_id) q.Where("project_id = ${}", Int(*f.project_id));
     if (!f.tool.empty()) q.Where("tool = ${}", f.tool);
+    if (!f.branch.empty()) q.Where("branch = ${}", f.branch);
+    if (!f.meta_data.empty()) q.Where("meta_data = ${}", f.meta_data);
+    if (!f.environment.empty()) q.Where("environment = ${}", f.environment);
     auto sql = q.Build(page);
     if (!sql) return std::unexpected(sql.error());
     auto rows = s_.Query(*sql, q.params());
