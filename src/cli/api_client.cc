@@ -357,7 +357,9 @@ core::Result<Page<ScannerInfo>> ApiClient::ListScanners(const std::string& proje
 
 core::Result<ScanInfo> ApiClient::StartScan(const std::string& project_id,
                                             const StartScanRequest& req) {
-  json body = json::object();
+  // A scan started from the pipeline CLI is a "kdt" scan, whether it runs through the project's
+  // scanner configuration or names the tool and branch (the server would call the former "bind").
+  json body = {{"method", "kdt"}};
   if (!req.scanner_id.empty()) {
     auto id = req.scanner_id.find_first_not_of("0123456789") == std::string::npos
                   ? json(std::stoll(req.scanner_id))

@@ -142,6 +142,7 @@ TEST_F(ScanRunnerTest, ScanWithAConfiguredScannerSendsItsId) {
   for (const auto& r : api_.requests) {
     if (r.method == "POST") {
       EXPECT_EQ(nlohmann::json::parse(r.body)["scanner_id"], 3);
+      EXPECT_EQ(nlohmann::json::parse(r.body)["method"], "kdt");
     }
   }
 }

@@ -1,12 +1,16 @@
 // The real `bulwark scan`, `import`, `status` and `list` run as processes against the real
 // `bulwark serve` (SQLite in a temp directory, port 0 on 127.0.0.1): imports that pass and fail
-// their gates, --async, SARIF to a file, a rejected file, and every connection source in order.
+// their gates, --async, SARIF to a file, a rejected file, and every connection source in order;
+// API scans through the project's JFrog Xray SCA scanner against the real fake-xray process:
+// every threshold flag on both sides of its boundary, --timeout, --exit-code and SARIF.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +18,7 @@
 #include <random>
 #include <set>
 
+#include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/integration/process.h"
 
 namespace bulwark::testing {
@@ -102,10 +107,81 @@ class PipelineCliTest : public ::testing::Test {
     return args;
   }
 
+  // Starts fake-xray, points the server's JFrog Xray SCA integration at it and adds project
+  // "app"'s scanner on branch main for `repository`. Call after StartServer.
+  void StartXray(const std::string& repository = "npm-local") {
+    fake_ = fakes::FakeXrayProcess::Start(FAKE_XRAY_BINARY);
+    ASSERT_NE(fake_, nullptr) << "could not start " << FAKE_XRAY_BINARY;
+    ConfigureFake({{"report_duration_ms", 0}});
+    httplib::Client client(url_);
+    client.set_read_timeout(30);
+    httplib::Headers auth{{"Authorization", "Bearer " + token_}};
+    auto saved = client.Put("/api/v1/integrations/jfrogxraysca", auth,
+                            json{{"active", true},
+                                 {"api_enabled", true},
+                                 {"url", fake_->http_url()},
+                                 {"access_token", "good-token"}}
+                                .dump(),
+                            "application/json");
+    ASSERT_TRUE(saved);
+    ASSERT_EQ(saved->status, 200) << saved->body;
+    auto projects = client.Get("/api/v1/projects", auth);
+    ASSERT_TRUE(projects);
+    project_id_ = json::parse(projects->body)["projects"][0]["id"].get<long>();
+    auto scanner = client.Post(
+        "/api/v1/projects/" + std::to_string(project_id_) + "/scanners", auth,
+        json{{"tool", "jfrogxraysca"}, {"repository_key", repository}, {"branch", "main"}}.dump(),
+        "application/json");
+    ASSERT_TRUE(scanner);
+    ASSERT_EQ(scanner->status, 201) << scanner->body;
+  }
+
+  void ConfigureFake(const json& config) {
+    auto answer = fake_->Control("POST", "/__fake/config", config.dump());
+    ASSERT_FALSE(answer.starts_with("error")) << answer;
+  }
+
+  // Serves a report with `counts` findings of each severity (critical, high, medium, low), the
+  // i-th of a severity always the same finding, so a later report with larger counts adds only
+  // new findings.
+  void ServeReport(std::array<int, 4> counts) {
+    static const char* kNames[] = {"Critical", "High", "Medium", "Low"};
+    json rows = json::array();
+    for (int s = 0; s < 4; ++s) {
+      for (int i = 0; i < counts[s]; ++i) {
+        const std::string key = std::to_string(s) + std::to_string(100 + i);
+        rows.push_back({{"issue_id", "XRAY-" + key},
+                        {"severity", kNames[s]},
+                        {"summary", std::string(kNames[s]) + " issue " + key},
+                        {"vulnerable_component", "npm://pkg-" + key + ":1.0.0"},
+                        {"impacted_artifact", "npm://app:1.0.0"},
+                        {"cves", json::array({{{"cve", "CVE-2025-" + key}}})},
+                        {"fixed_versions", json::array({"1.0.1"})}});
+      }
+    }
+    const auto file = dir_ / ("report-" + Unique() + ".json");
+    std::ofstream(file) << json{{"total_rows", rows.size()}, {"rows", rows}}.dump();
+    ConfigureFake({{"dataset", {{"file", file.string()}}}});
+  }
+
+  std::vector<std::string> ApiScan(std::vector<std::string> more = {}) {
+    std::vector<std::string> args{"scan", "-p", "app", "-t", "jfrogxraysca", "-b", "main"};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+
+  json FakeState() { return json::parse(fake_->Control("GET", "/__fake/state")); }
+
   std::filesystem::path dir_;
   std::unique_ptr<Process> server_;
+  std::unique_ptr<fakes::FakeXrayProcess> fake_;
   std::string url_, token_;
+  long project_id_ = 0;
 };
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 TEST_F(PipelineCliTest, MissingHostOrTokenIsAClearErrorWithExitOne) {
   Output o = RunBulwark(Import("cli_json.json"), Env());
@@ -230,6 +306,201 @@ TEST_F(PipelineCliTest, ConnectionSourcesInOrder) {
   o = RunBulwark({"list", "projects", "--config", (dir_ / "other.toml").string()}, Env());
   EXPECT_EQ(o.exit_code, 1);  // --config replaces ~/.bulwark.toml
   EXPECT_NE(o.err.find(elsewhere), std::string::npos) << o.err;
+}
+
+TEST_F(PipelineCliTest, ApiScanRunsThroughTheProjectsScanner) {
+  StartServer();
+  StartXray();
+  ServeReport({3, 5, 4, 2});
+  const std::string report = (dir_ / "report.json").string();
+  Output o = Cli(ApiScan({"--output", "json", "--output-file", report}));
+  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_TRUE(Has(o.out, "INF: scan status is [finished]")) << o.out;
+  EXPECT_TRUE(Has(o.out, "NAME    ID      BRANCH    META    TOOL            CRIT    HIGH"))
+      << o.out;
+  EXPECT_TRUE(Has(o.out, "scan passed security tests successfully")) << o.out;
+  std::ifstream in(report);
+  json doc = json::parse(in);
+  EXPECT_EQ(doc["scan"]["method"], "kdt") << doc.dump(2);
+  EXPECT_EQ(doc["scan"]["tool"], "jfrogxraysca");
+  EXPECT_EQ(doc["scan"]["branch"], "main");
+  EXPECT_TRUE(doc["scan"]["scanner_id"].is_number()) << "ran through the project's scanner";
+  EXPECT_EQ(doc["scan"]["summary"],
+            json({{"critical", 3}, {"high", 5}, {"medium", 4}, {"low", 2}, {"info", 0}}));
+  EXPECT_EQ(doc["exit_code"], 0);
+  json state = FakeState();
+  EXPECT_EQ(state["created"], 1);
+  EXPECT_TRUE(state["reports"].empty()) << "the Xray report is deleted";
+  EXPECT_EQ(o.out.find("good-token"), std::string::npos);
+}
+
+TEST_F(PipelineCliTest, SeverityThresholdsFailOnlyAboveTheirCount) {
+  StartServer();
+  StartXray();
+  ServeReport({3, 5, 4, 2});
+  struct Case {
+    const char* flag;
+    int count;
+    const char* name;
+  };
+  for (Case c : {Case{"--threshold-crit", 3, "critical"}, Case{"--threshold-high", 5, "high"},
+                 Case{"--threshold-med", 4, "medium"}, Case{"--threshold-low", 2, "low"}}) {
+    Output at = Cli(ApiScan({c.flag, std::to_string(c.count)}));
+    EXPECT_EQ(at.exit_code, 0) << c.flag << "\n" << at.out << at.err;
+    EXPECT_TRUE(Has(at.out, "scan passed security tests successfully")) << at.out;
+    Output above = Cli(ApiScan({c.flag, std::to_string(c.count - 1)}));
+    EXPECT_EQ(above.exit_code, 1) << c.flag << "\n" << above.out << above.err;
+    EXPECT_TRUE(Has(above.out, fmt::format("number of vulnerabilities with {} severity ({}) is "
+                                           "higher than threshold ({}) [{}]",
+                                           c.name, c.count, c.count - 1, c.flag)))
+        << above.out;
+    // Only findings of the failed severity are listed, and all of them.
+    EXPECT_TRUE(Has(above.out, fmt::format("offending findings ({} of {}", c.count, c.count)))
+        << above.out;
+    EXPECT_TRUE(Has(above.out, "scan could not pass security tests")) << above.out;
+  }
+}
+
+TEST_F(PipelineCliTest, RiskThresholdFailsOnlyWhenTheRiskRoseSinceThePreviousScan) {
+  StartServer();
+  StartXray();
+  ServeReport({1, 2, 0, 0});
+  Output first = Cli(ApiScan({"--threshold-risk"}));
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_TRUE(Has(first.out, "no previous finished scan of this tool and branch")) << first.out;
+  Output same = Cli(ApiScan({"--threshold-risk"}));
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  ServeReport({2, 2, 0, 0});
+  Output rose = Cli(ApiScan({"--threshold-risk"}));
+  EXPECT_EQ(rose.exit_code, 1) << rose.out << rose.err;
+  EXPECT_TRUE(Has(rose.out, "is higher than last scan's")) << rose.out;
+  EXPECT_TRUE(Has(rose.out, "[--threshold-risk]")) << rose.out;
+  ServeReport({1, 1, 0, 0});
+  Output fell = Cli(ApiScan({"--threshold-risk"}));
+  EXPECT_EQ(fell.exit_code, 0) << fell.out << fell.err;
+}
+
+TEST_F(PipelineCliTest, NewFindingThresholdsCountOnlyWhatIsNewSinceThePreviousScan) {
+  StartServer();
+  StartXray();
+  const std::vector<std::string> all_zero = {
+      "--threshold-new-crit", "0", "--threshold-new-high", "0",
+      "--threshold-new-med",  "0", "--threshold-new-low",  "0"};
+  ServeReport({1, 2, 1, 1});
+  // First scan: everything is new; at the boundary passes, one below fails.
+  Output at = Cli(ApiScan({"--threshold-new-crit", "1", "--threshold-new-high", "2",
+                           "--threshold-new-med", "1", "--threshold-new-low", "1"}));
+  EXPECT_EQ(at.exit_code, 0) << at.out << at.err;
+  // The same report again: nothing new, so every new-findings gate at 0 passes although the
+  // plain counts are above 0.
+  Output none = Cli(ApiScan(all_zero));
+  EXPECT_EQ(none.exit_code, 0) << none.out << none.err;
+  // One more finding of each severity in turn: exactly that gate fails, listing that finding.
+  std::array<int, 4> counts = {1, 2, 1, 1};
+  const char* flags[] = {"--threshold-new-crit", "--threshold-new-high", "--threshold-new-med",
+                         "--threshold-new-low"};
+  const char* names[] = {"critical", "high", "medium", "low"};
+  for (int s = 0; s < 4; ++s) {
+    ++counts[s];
+    ServeReport(counts);
+    Output o = Cli(ApiScan(all_zero));
+    EXPECT_EQ(o.exit_code, 1) << flags[s] << "\n" << o.out << o.err;
+    for (int other = 0; other < 4; ++other) {
+      EXPECT_EQ(Has(o.out, std::string("[") + flags[other] + "]"), other == s)
+          << flags[other] << "\n"
+          << o.out;
+    }
+    EXPECT_TRUE(Has(o.out, fmt::format("number of new vulnerabilities with {} severity (1) is "
+                                       "higher than threshold (0)",
+                                       names[s])))
+        << o.out;
+    const std::string added = "XRAY-" + std::to_string(s) + std::to_string(100 + counts[s] - 1);
+    EXPECT_TRUE(Has(o.out, added)) << added << "\n" << o.out;
+  }
+}
+
+TEST_F(PipelineCliTest, TimeoutLeavesTheScanRunningAndExitsZero) {
+  StartServer();
+  StartXray();
+  ConfigureFake({{"report_duration_ms", 600'000}});
+  Output o = Cli(ApiScan({"--timeout", "0.05", "--threshold-crit", "0"}));
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_TRUE(Has(o.out,
+                  "scan duration exceeds timeout, it will continue running async in the "
+                  "background"))
+      << o.out;
+  auto at = o.out.find("scan [");
+  ASSERT_NE(at, std::string::npos) << o.out;
+  const std::string id = o.out.substr(at + 6, o.out.find(']', at) - at - 6);
+  Output status = Cli({"status", "-e", id, "--output", "json"});
+  ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
+  const std::string state = json::parse(status.out)["scan"]["state"];
+  EXPECT_TRUE(state != "finished" && state != "failed" && state != "canceled") << state;
+  EXPECT_EQ(FakeState()["reports"].size(), 1u) << "the report is still generating";
+}
+
+TEST_F(PipelineCliTest, ExitCodesOfAFailedScanAndTheirOverride) {
+  StartServer();
+  StartXray("debian-local");
+  Output failed = Cli(ApiScan());
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_TRUE(Has(failed.err, "failed to wait for scan to finish: scan failed:")) << failed.err;
+  EXPECT_TRUE(Has(failed.err, "is not indexed by Xray")) << failed.err;
+  Output overridden = Cli(ApiScan({"--exit-code", "0"}));
+  EXPECT_EQ(overridden.exit_code, 0) << overridden.out;
+  EXPECT_TRUE(Has(overridden.out, "overriding exit code [1] as [0]")) << overridden.out;
+}
+
+TEST_F(PipelineCliTest, ExitCodeOverridesSuccessToo) {
+  StartServer();
+  StartXray();
+  ServeReport({0, 1, 0, 0});
+  Output o = Cli(ApiScan({"--threshold-high", "1", "--exit-code", "3"}));
+  EXPECT_EQ(o.exit_code, 3) << o.out << o.err;
+  EXPECT_TRUE(Has(o.out, "scan passed security tests successfully")) << o.out;
+  EXPECT_TRUE(Has(o.out, "overriding exit code [0] as [3]")) << o.out;
+}
+
+// The properties SARIF 2.1.0's schema requires (sarifLog, run, tool, toolComponent,
+// reportingDescriptor, result, message, location, physicalLocation, artifactLocation).
+void ExpectValidSarif(const json& doc, std::size_t results) {
+  EXPECT_EQ(doc["version"], "2.1.0");
+  EXPECT_TRUE(doc.value("$schema", "").find("sarif-2.1.0") != std::string::npos) << doc["$schema"];
+  ASSERT_TRUE(doc["runs"].is_array() && doc["runs"].size() == 1u);
+  const json& run = doc["runs"][0];
+  ASSERT_TRUE(run["tool"]["driver"]["name"].is_string());
+  const json& rules = run["tool"]["driver"]["rules"];
+  ASSERT_TRUE(rules.is_array());
+  for (const json& rule : rules) EXPECT_TRUE(rule["id"].is_string()) << rule;
+  ASSERT_TRUE(run["results"].is_array());
+  EXPECT_EQ(run["results"].size(), results);
+  const std::set<std::string> levels = {"none", "note", "warning", "error"};
+  for (const json& r : run["results"]) {
+    EXPECT_TRUE(r["message"]["text"].is_string()) << r;
+    ASSERT_TRUE(r["ruleId"].is_string()) << r;
+    ASSERT_TRUE(r["ruleIndex"].is_number_unsigned()) << r;
+    ASSERT_LT(r["ruleIndex"].get<std::size_t>(), rules.size());
+    EXPECT_EQ(rules[r["ruleIndex"].get<std::size_t>()]["id"], r["ruleId"]);
+    EXPECT_TRUE(levels.count(r["level"].get<std::string>())) << r;
+    ASSERT_TRUE(r["locations"].is_array() && !r["locations"].empty()) << r;
+    for (const json& l : r["locations"]) {
+      EXPECT_TRUE(l["physicalLocation"]["artifactLocation"]["uri"].is_string()) << l;
+    }
+  }
+}
+
+TEST_F(PipelineCliTest, ApiScanSarifHasTheRequiredFields) {
+  StartServer();
+  StartXray();
+  ServeReport({1, 2, 3, 1});
+  Output o = Cli(ApiScan({"--output", "sarif"}));
+  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
+  json doc = json::parse(o.out);  // the document alone on stdout; the log goes to stderr
+  ExpectValidSarif(doc, 7);
+  std::set<std::string> levels;
+  for (const json& r : doc["runs"][0]["results"]) levels.insert(r["level"]);
+  EXPECT_EQ(levels, (std::set<std::string>{"error", "warning", "note"}));
+  EXPECT_TRUE(Has(o.err, "scan status is [finished]")) << o.err;
 }
 
 }  // namespace

@@ -1,4 +1,7 @@
 // API-based scans against the real fake-xray process: exact data, faults, cleanup.
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +31,25 @@ json WriteDataset(const std::filesystem::path& file, int n) {
   return rows;
 }
 
+// The members of a ZIP archive: (name, content), in archive order.
+std::vector<std::pair<std::string, std::string>> Unzip(const std::string& bytes) {
+  std::vector<std::pair<std::string, std::string>> members;
+  archive* zip = archive_read_new();
+  archive_read_support_format_zip(zip);
+  if (archive_read_open_memory(zip, bytes.data(), bytes.size()) == ARCHIVE_OK) {
+    archive_entry* entry = nullptr;
+    while (archive_read_next_header(zip, &entry) == ARCHIVE_OK) {
+      std::string content;
+      char buffer[65536];
+      la_ssize_t n = 0;
+      while ((n = archive_read_data(zip, buffer, sizeof buffer)) > 0) content.append(buffer, n);
+      members.emplace_back(archive_entry_pathname(entry), std::move(content));
+    }
+  }
+  archive_read_free(zip);
+  return members;
+}
+
 class XrayScanTest : public XrayFakeTest {
  protected:
   void SetUp() override {
@@ -41,6 +63,18 @@ class XrayScanTest : public XrayFakeTest {
     auto state = State();
     EXPECT_TRUE(state["reports"].empty()) << state.dump();
     EXPECT_EQ(state["deleted"].size(), static_cast<std::size_t>(state["created"].get<int>()));
+  }
+
+  env::HttpResponse Call(const std::string& method, const std::string& path,
+                         const std::string& token = "good-token", const std::string& body = "") {
+    env::HttpRequest request;
+    request.method = method;
+    request.url = fake_->http_url() + path;
+    request.body = body;
+    request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+    auto response = transport_->Send(request);
+    EXPECT_TRUE(response) << method << " " << path;
+    return response ? *response : env::HttpResponse{};
   }
 
   std::filesystem::path file_;
@@ -67,6 +101,39 @@ TEST_F(XrayScanTest, ThousandsOfRowsArriveExactlyInOrderAndReportIsDeleted) {
   ASSERT_FALSE(progress.empty());
   EXPECT_EQ(progress.back(), 100);
   ExpectNoReportLeft();
+}
+
+TEST_F(XrayScanTest, ExportIsAZipHoldingTheWholeReportAsJson) {
+  json rows = WriteDataset(file_, 1234);
+  Configure({{"dataset", {{"file", file_.string()}}}, {"report_duration_ms", 0}});
+  auto created =
+      Call("POST", "/xray/api/v1/reports/vulnerabilities", "good-token",
+           R"({"name":"export-me","resources":{"repositories":[{"name":"npm-local"}]}})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = std::to_string(json::parse(created.body)["report_id"].get<int>());
+  const std::string path = "/xray/api/v1/reports/export/" + id;
+
+  auto zip = Call("GET", path + "?file_name=shop-vulnerabilities&format=json");
+  ASSERT_EQ(zip.status, 200) << zip.body;
+  EXPECT_EQ(zip.Header("Content-Type"), "application/zip");
+  EXPECT_TRUE(zip.body.starts_with("PK\x03\x04"));
+  auto members = Unzip(zip.body);
+  ASSERT_EQ(members.size(), 1u);
+  EXPECT_EQ(members[0].first, "shop-vulnerabilities.json");
+  json doc = json::parse(members[0].second);
+  EXPECT_EQ(doc["total_rows"], 1234);
+  EXPECT_EQ(doc["rows"], rows);
+
+  auto unknown = Call("GET", "/xray/api/v1/reports/export/999?file_name=x&format=json");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(json::parse(unknown.body)["error"], "Report not found");
+  EXPECT_EQ(Call("GET", path + "?format=json").status, 400);
+  EXPECT_EQ(Call("GET", path + "?file_name=x").status, 400);
+  EXPECT_EQ(Call("GET", path + "?file_name=x&format=json", "read-token").status, 403);
+  EXPECT_EQ(Call("GET", path + "?file_name=x&format=json", "wrong").status, 401);
+
+  EXPECT_EQ(Call("DELETE", "/xray/api/v1/reports/" + id).status, 200);
+  EXPECT_EQ(Call("GET", path + "?file_name=x&format=json").status, 404);
 }
 
 TEST_F(XrayScanTest, RealReportExportPagesBackIdentically) {

@@ -41,8 +41,10 @@ struct XrayOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{60'000};
   std::chrono::milliseconds test_timeout{10'000};  // each call of the connection test
-  int page_concurrency = 4;                        // content pages fetched at once (>= 1)
-  int page_size = 1000;                            // rows per content page (>= 1)
+  // Content pages fetched at once (>= 1). 8 keeps a 100-page report at 20 ms per request more
+  // than 3x faster than one page at a time (bench/xray_scan) at 8 open requests to the platform.
+  int page_concurrency = 8;
+  int page_size = 1000;  // rows per content page (>= 1)
   std::chrono::milliseconds poll_initial{500};
   std::chrono::milliseconds poll_max{5'000};
   std::chrono::milliseconds report_timeout{std::chrono::minutes(30)};  // generation + paging

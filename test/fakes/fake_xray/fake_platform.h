@@ -71,6 +71,7 @@ class FakePlatform {
   nlohmann::json ReportJson(const FakeReport& report) const;  // mu_ held
   void CreateReport(const Req& req, Res& res);
   void ReportContent(const Req& req, Res& res);
+  void ExportReport(const Req& req, Res& res);
   void State(Res& res);
   void Repositories(const Req& req, Res& res);
 

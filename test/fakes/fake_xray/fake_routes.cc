@@ -1,4 +1,6 @@
 // The endpoints of the fake JFrog Platform (specs/xray-api.md section 7).
+#include <archive.h>
+#include <archive_entry.h>
 #include <fmt/format.h>
 
 #include "test/fakes/fake_xray/fake_platform.h"
@@ -13,6 +15,30 @@ std::string XrayError(std::string_view message) { return json{{"error", message}
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
+}
+
+// A ZIP archive holding one file, as the Reports export answers (xray-api.md section 3.4).
+std::string ZipOneFile(const std::string& name, const std::string& content) {
+  std::string out;
+  archive* zip = archive_write_new();
+  archive_write_set_format_zip(zip);
+  archive_write_set_bytes_in_last_block(zip, 1);
+  auto append = [](archive*, void* client, const void* buffer, size_t size) -> la_ssize_t {
+    static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), size);
+    return static_cast<la_ssize_t>(size);
+  };
+  archive_write_open(zip, &out, nullptr, append, nullptr);
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname(entry, name.c_str());
+  archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_perm(entry, 0644);
+  archive_write_header(zip, entry);
+  archive_write_data(zip, content.data(), content.size());
+  archive_entry_free(entry);
+  archive_write_close(zip);
+  archive_write_free(zip);
+  return out;
 }
 
 }  // namespace
@@ -110,6 +136,37 @@ void FakePlatform::ReportContent(const Req& req, Res& res) {
   Reply(req, res, 200, std::move(body));
 }
 
+// GET /xray/api/v1/reports/export/{id}?file_name=<name>&format=json: a ZIP holding
+// <name>.json with every row of the report, in the content endpoint's shape.
+void FakePlatform::ExportReport(const Req& req, Res& res) {
+  const std::string file_name = req.get_param_value("file_name");
+  const std::string format = req.get_param_value("format");
+  if (file_name.empty() || format.empty()) {
+    return Reply(req, res, 400, XrayError("file_name and format are mandatory"));
+  }
+  if (format != "json") {
+    return Reply(req, res, 400,
+                 XrayError("format: the fake exports json only (not " + format + ")"));
+  }
+  std::string body;
+  {
+    std::lock_guard lock(mu_);
+    auto it = reports_.find(std::stoi(req.matches[1]));
+    if (it == reports_.end()) {
+      res.status = 404;
+      return res.set_content(XrayError("Report not found"), kJson);
+    }
+    body = fmt::format("{{\"total_rows\":{},\"rows\":[", it->second.rows);
+    for (std::size_t i = 0; i < it->second.rows; ++i) {
+      if (i > 0) body += ',';
+      body += rows_[i];
+    }
+    body += "]}";
+  }
+  res.set_header("Content-Disposition", "attachment; filename=\"" + file_name + ".zip\"");
+  Reply(req, res, 200, ZipOneFile(file_name + ".json", body), "application/zip");
+}
+
 void FakePlatform::Repositories(const Req& req, Res& res) {
   std::string type = req.has_param("type") ? Upper(req.get_param_value("type")) : "";
   json list = json::array();
@@ -180,6 +237,8 @@ void FakePlatform::Install(httplib::Server& server) {
               [this](const Req& req, Res& res) { CreateReport(req, res); });
   server.Post(R"(/xray/api/v1/reports/vulnerabilities/(\d+))",
               [this](const Req& req, Res& res) { ReportContent(req, res); });
+  server.Get(R"(/xray/api/v1/reports/export/(\d+))",
+             [this](const Req& req, Res& res) { ExportReport(req, res); });
   server.Get(R"(/xray/api/v1/reports/(\d+))", [this](const Req& req, Res& res) {
     std::lock_guard lock(mu_);
     auto it = reports_.find(std::stoi(req.matches[1]));
