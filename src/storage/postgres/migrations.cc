@@ -380,6 +380,15 @@ CREATE INDEX web_sessions_user ON web_sessions (user_id);
 CREATE INDEX audit_log_actor ON audit_log (actor, id);
 )sql";
 
+constexpr std::string_view kV6 = R"sql(
+-- Bulwark schema, version 6: the remaining fields of a scanner's schedule (kdt's api_rrule).
+-- Days of month are one number per line; NULL start means the scanner's creation time.
+ALTER TABLE scanner_configs ADD COLUMN schedule_days_of_month TEXT NOT NULL DEFAULT '';
+ALTER TABLE scanner_configs ADD COLUMN schedule_start_at BIGINT;
+ALTER TABLE scanner_configs ADD COLUMN schedule_end_at BIGINT;
+ALTER TABLE scanner_configs ADD COLUMN schedule_count INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& Migrations() {
@@ -388,6 +397,7 @@ const std::vector<sql::Migration>& Migrations() {
       {2, "scans as jobs, finding lifecycle, triage", kV2},
       {3, "webhook deliveries and schedule slots", kV3},
       {4, "browser sessions", kV4},
+      {6, "schedule: days of month, start, end, count", kV6},
   };
   return migrations;
 }
