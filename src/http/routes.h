@@ -29,6 +29,9 @@ void RegisterProjectRoutes(httplib::Server& svr, ApiContext& ctx);
 
 // /api/v1/projects/{id}/scanners[/{sid}]: a project's scanner configurations.
 void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx);
+void RegisterWebhookRoutes(httplib::Server& svr, ApiContext& ctx);
+// GET /api/v1/openapi.json (openapi.cc).
+void RegisterOpenApiRoutes(httplib::Server& svr, ApiContext& ctx);
 
 // The embedded web UI for every other GET path (SPA fallback to /index.html); register last.
 void RegisterStaticRoutes(httplib::Server& svr, ApiContext& ctx);

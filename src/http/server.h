@@ -13,12 +13,15 @@
 #include <string>
 
 #include "http/api_context.h"
+#include "jobs/job_metrics.h"
 
 namespace prometheus {
 class Registry;
 }
 
 namespace bulwark::http {
+
+class PrometheusJobMetrics;
 
 class Server {
  public:
@@ -35,6 +38,10 @@ class Server {
   // Thread-safe; idempotent.
   void Stop();
 
+  // Where background jobs report durations and delivery failures for /metrics (the scrape also
+  // reads the queue backlogs). Lives as long as the server; thread-safe.
+  jobs::JobMetrics& job_metrics();
+
  private:
   struct Metrics;
   void InstallMiddleware();
@@ -44,6 +51,7 @@ class Server {
   httplib::Server svr_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<PrometheusJobMetrics> job_metrics_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> run_started_{false};
   std::atomic<bool> run_finished_{false};
