@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "cli/runtime.h"
 #include "env/http_transport.h"
 #include "jobs/scan_runner.h"
@@ -38,11 +40,9 @@ BackgroundJobs::BackgroundJobs(std::unique_ptr<State> state) : state_(std::move(
 
 BackgroundJobs::~BackgroundJobs() { Stop(); }
 
-std::unique_ptr<BackgroundJobs> BackgroundJobs::CreateOrExit(const Config& config,
-                                                             storage::Store& store,
-                                                             env::Clock& clock,
-                                                             const env::SecretKey& key,
-                                                             const std::string& public_url) {
+std::unique_ptr<BackgroundJobs> BackgroundJobs::CreateOrExit(
+    const Config& config, storage::Store& store, env::Clock& clock, const env::SecretKey& key,
+    const std::string& public_url, jobs::JobMetrics& metrics) {
   auto state = std::make_unique<State>();
   scanners::RegisterBuiltinScanners(state->registry);
   jobs::WebhookSettings settings;
@@ -59,21 +59,25 @@ std::unique_ptr<BackgroundJobs> BackgroundJobs::CreateOrExit(const Config& confi
   jobs::ScanRunnerOptions runner_options;
   runner_options.owner = owner;
   runner_options.workers = config.workers;
+  runner_options.lease = std::chrono::seconds(config.job_lease_seconds);
   state->runner = std::make_unique<jobs::ScanRunner>(
-      jobs::ScanRunnerDeps{store, clock, state->registry, *state->transport, key}, runner_options);
+      jobs::ScanRunnerDeps{store, clock, state->registry, *state->transport, key, metrics},
+      runner_options);
   jobs::ScanRunner* runner = state->runner.get();
   state->scheduler = std::make_unique<jobs::Scheduler>(
       jobs::SchedulerDeps{store, clock, [runner] { runner->Wake(); }},
       jobs::SchedulerOptions{std::chrono::seconds(config.scheduler_interval_seconds)});
   jobs::WebhookWorkerOptions webhook_options;
   webhook_options.owner = owner;
+  // Longer than one attempt (10 s time-out), so a live worker's attempt is never taken over.
+  webhook_options.lease = std::chrono::seconds(std::max(config.job_lease_seconds, 15));
   webhook_options.global_url = config.webhook_url;
   webhook_options.global_secret = config.webhook_secret;
   webhook_options.public_url = public_url;
   state->webhooks = std::make_unique<jobs::WebhookWorker>(
-      jobs::WebhookWorkerDeps{store, clock, *state->dispatcher, key}, webhook_options);
-  spdlog::info("jobs owner={} scan_workers={} scheduler_interval={}s global_webhook={}", owner,
-               config.workers, config.scheduler_interval_seconds,
+      jobs::WebhookWorkerDeps{store, clock, *state->dispatcher, key, metrics}, webhook_options);
+  spdlog::info("jobs owner={} scan_workers={} scheduler_interval={}s lease={}s global_webhook={}",
+               owner, config.workers, config.scheduler_interval_seconds, config.job_lease_seconds,
                config.webhook_url.empty() ? "none" : jobs::RedactUrl(config.webhook_url));
   return std::unique_ptr<BackgroundJobs>(new BackgroundJobs(std::move(state)));
 }

@@ -10,6 +10,7 @@
 #include "cli/config.h"
 #include "env/clock.h"
 #include "env/crypto.h"
+#include "jobs/job_metrics.h"
 #include "storage/store.h"
 
 namespace bulwark::cli {
@@ -17,10 +18,12 @@ namespace bulwark::cli {
 class BackgroundJobs {
  public:
   // Builds the workers without starting them; prints the problem and exits (code 2) when a
-  // setting is unusable. `public_url` is this server's address, used for links in webhooks.
+  // setting is unusable. `public_url` is this server's address, used for links in webhooks;
+  // `metrics` receives job durations and delivery failures (it must outlive the jobs).
   static std::unique_ptr<BackgroundJobs> CreateOrExit(const Config& config, storage::Store& store,
                                                       env::Clock& clock, const env::SecretKey& key,
-                                                      const std::string& public_url);
+                                                      const std::string& public_url,
+                                                      jobs::JobMetrics& metrics);
   ~BackgroundJobs();
 
   // Starts the threads. They inherit the caller's signal mask: call it after blocking the

@@ -24,6 +24,7 @@ struct ConfigFlags {
   std::string log_level;
   std::string workers;
   std::string scheduler_interval;
+  std::string job_lease;
   std::string webhook_url;
   std::string webhook_allow_private_networks;
   std::string max_upload_bytes;
@@ -46,8 +47,9 @@ struct Config {
   std::optional<std::string> secret_key_hex;  // BULWARK_SECRET_KEY when set
   int workers = 2;                            // scan worker threads of this process
   int scheduler_interval_seconds = 15;        // how often due schedules are looked for
-  std::string webhook_url;                    // the global webhook; empty: none
-  std::string webhook_secret;                 // its signing secret; never printed
+  int job_lease_seconds = 60;  // a dead process's scans/deliveries are taken over after this
+  std::string webhook_url;     // the global webhook; empty: none
+  std::string webhook_secret;  // its signing secret; never printed
   bool webhook_allow_private_networks = false;
   // Limits of what callers may send (docs/configuration.md, "Limits").
   std::uint64_t max_upload_bytes = std::uint64_t{1} << 30;  // largest upload / request body

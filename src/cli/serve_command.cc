@@ -104,7 +104,8 @@ int Serve(const ConfigFlags& flags) {
   const std::string url =
       fmt::format("http://{}{}{}:{}", v6 ? "[" : "", config.listen_host, v6 ? "]" : "", *port);
   if (auto creds = BootstrapAdmin(*store, clock)) PrintCredentials(*creds, url);
-  jobs = BackgroundJobs::CreateOrExit(config, *store, clock, secret_key, url);
+  jobs =
+      BackgroundJobs::CreateOrExit(config, *store, clock, secret_key, url, server->job_metrics());
 
   // Signals are taken by one thread; every other thread (the server's pool) has them blocked.
   // A parent (a shell's background job, a supervisor) may have left SIGINT ignored; an ignored

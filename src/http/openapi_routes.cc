@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http/errors.h"
+#include "http/openapi.h"
 #include "http/routes.h"
 
 namespace bulwark::http {
@@ -61,6 +62,11 @@ constexpr Route kRoutes[] = {
     {"get", "/api/v1/projects/{id}/policy", "viewer", "The release policy"},
     {"put", "/api/v1/projects/{id}/policy", "member", "Replace the release policy"},
     {"get", "/api/v1/projects/{id}/release", "viewer", "Release status of a branch"},
+    {"get", "/api/v1/projects/{id}/scanners/{sid}/webhook/deliveries", "viewer",
+     "A scanner's webhook deliveries"},
+    {"post", "/api/v1/projects/{id}/scanners/{sid}/webhook/deliveries/{d}/redeliver", "member",
+     "Queue a delivery again"},
+    {"post", "/api/v1/projects/{id}/scanners/{sid}/webhook/test", "member", "Send a test ping"},
     {"get", "/api/v1/openapi.json", "none", "This document"},
 };
 
@@ -191,6 +197,12 @@ json Document() {
       Operation("Release status of a branch against the policy",
                 {id, Param("branch", "query", "default: the project's default branch")},
                 Answer("the release status", Ref("Release")));
+  json schemas = Schemas();
+  const json group = ScannerWebhookOpenApi();
+  for (const auto& [path, operations] : group["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) paths[path][method] = operation;
+  }
+  for (const auto& [name, schema] : group["schemas"].items()) schemas[name] = schema;
   for (const Route& route : kRoutes) {
     json& operation = paths[route.path][route.method];
     if (operation.is_null()) {
@@ -205,7 +217,7 @@ json Document() {
           {"info", {{"title", "Bulwark REST API"}, {"version", BULWARK_VERSION}}},
           {"servers", {{{"url", "/"}}}},
           {"components",
-           {{"schemas", Schemas()},
+           {{"schemas", schemas},
             {"securitySchemes",
              {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
               {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "bulwark_session"}}}}}}},

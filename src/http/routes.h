@@ -35,7 +35,7 @@ void RegisterProjectRoutes(httplib::Server& svr, ApiContext& ctx);
 
 // /api/v1/projects/{id}/scanners[/{sid}]: a project's scanner configurations.
 void RegisterScannerRoutes(httplib::Server& svr, ApiContext& ctx);
-
+void RegisterWebhookRoutes(httplib::Server& svr, ApiContext& ctx);
 // GET /api/v1/openapi.json: the OpenAPI description of the native API (public).
 void RegisterOpenApiRoutes(httplib::Server& svr, ApiContext& ctx);
 

@@ -14,6 +14,7 @@
 #include "http/request_json.h"
 #include "http/routes.h"
 #include "jobs/schedule.h"
+#include "jobs/scheduler.h"
 #include "jobs/webhook_dispatcher.h"
 
 namespace bulwark::http {
@@ -27,39 +28,72 @@ const std::vector<std::string>& Environments() {
   return e;
 }
 
-// The schedule is anchored at the scanner's creation time (to the second): it fixes the time of
-// day and the phase of the interval.
-jobs::ScheduleInput InputOf(const storage::Schedule& s, storage::Time anchor) {
-  jobs::ScheduleInput in;
-  in.enabled = s.enabled ? "true" : "false";
-  if (!s.recurrence.empty()) in.frequency = s.recurrence;
-  in.interval = std::to_string(s.interval);
-  if (!s.days.empty()) in.days_of_week = fmt::format("{}", fmt::join(s.days, ","));
-  in.start_date = jobs::FormatUtc(std::chrono::floor<std::chrono::seconds>(anchor));
-  return in;
+// One schedule field as parser text: strings as they are, numbers and booleans spelled out,
+// arrays joined with commas; nullopt for absent or null. Objects and nested arrays are refused.
+core::Result<std::optional<std::string>> ScheduleText(const JsonFields& f, const json& obj,
+                                                      std::string_view field) {
+  auto it = obj.find(std::string(field));
+  if (it == obj.end() || it->is_null()) return std::optional<std::string>();
+  auto scalar = [](const json& v) -> std::optional<std::string> {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+    if (v.is_number()) return v.dump();  // 1.5: refused by the parser with the value named
+    return std::nullopt;
+  };
+  if (it->is_array()) {
+    std::vector<std::string> items;
+    for (const json& item : *it) {
+      auto text = scalar(item);
+      if (!text) return std::unexpected(f.FieldError(field, "items must be numbers or strings"));
+      items.push_back(*text);
+    }
+    return std::optional<std::string>(fmt::format("{}", fmt::join(items, ",")));
+  }
+  auto text = scalar(*it);
+  if (!text) return std::unexpected(f.FieldError(field, "must be a string, number or list"));
+  return std::optional<std::string>(*text);
 }
 
-core::Status ApplySchedule(const JsonFields& parent, const json& obj, storage::Time anchor,
+// The schedule object of a scanner: kdt's api_rrule fields (enabled, frequency, interval,
+// days_of_week, days_of_month, start_date, end_date, count); "recurrence" and "days" are
+// accepted as older names of frequency and days_of_week. It replaces the stored schedule.
+core::Status ApplySchedule(const JsonFields& parent, const json& obj, storage::Time created_at,
                            storage::Schedule& out) {
   JsonFields f(obj, parent.prefix() + ".schedule");
-  auto enabled = f.OptBool("enabled");
-  if (!enabled) return std::unexpected(enabled.error());
-  auto recurrence = f.OptString("recurrence");
-  if (!recurrence) return std::unexpected(recurrence.error());
-  auto interval = f.OptInt("interval");
-  if (!interval) return std::unexpected(interval.error());
-  auto days = f.OptStrings("days");
-  if (!days) return std::unexpected(days.error());
-  storage::Schedule s;
-  s.enabled = enabled->value_or(false);
-  s.recurrence = recurrence->value_or("");
-  s.interval = static_cast<int>(std::clamp<std::int64_t>(interval->value_or(1), -1, 100000));
-  s.days = days->value_or(std::vector<std::string>{});
-  auto parsed = jobs::ParseSchedule(InputOf(s, anchor), anchor);
+  jobs::ScheduleInput in;
+  struct Field {
+    std::string_view name;
+    std::optional<std::string>* target;
+  };
+  for (Field field :
+       {Field{"enabled", &in.enabled}, Field{"recurrence", &in.frequency},
+        Field{"frequency", &in.frequency}, Field{"interval", &in.interval},
+        Field{"days", &in.days_of_week}, Field{"days_of_week", &in.days_of_week},
+        Field{"days_of_month", &in.days_of_month}, Field{"start_date", &in.start_date},
+        Field{"end_date", &in.end_date}, Field{"count", &in.count}}) {
+    auto text = ScheduleText(f, obj, field.name);
+    if (!text) return std::unexpected(text.error());
+    if (*text) *field.target = std::move(*text);
+  }
+  const auto anchor = std::chrono::floor<std::chrono::seconds>(created_at);
+  if (!in.start_date || in.start_date->empty()) in.start_date = jobs::FormatUtc(anchor);
+  auto parsed = jobs::ParseSchedule(in, anchor);
   if (!parsed) {
     return core::Fail(ErrorCode::kInvalidArgument, parent.prefix() + "." + parsed.error().message);
   }
-  if (s.recurrence.empty() && s.enabled) s.recurrence = "daily";
+  storage::Schedule s;
+  s.enabled = parsed->enabled;
+  if (s.enabled || (in.frequency && !in.frequency->empty())) {
+    s.recurrence = std::string(jobs::FrequencyName(parsed->frequency));
+  }
+  s.interval = parsed->interval;
+  static constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  for (int d : parsed->days_of_week) s.days.emplace_back(kDays[d - 1]);
+  s.days_of_month = parsed->days_of_month;
+  if (parsed->start_date != anchor) s.start_at = parsed->start_date;
+  s.end_at = parsed->end_date;
+  s.count = parsed->count;
   out = s;
   return core::Ok();
 }
@@ -155,16 +189,37 @@ core::Status ApplyScanner(ApiContext& ctx, const json& body, bool creating,
   return core::Ok();
 }
 
+// The next run as the scheduler stored it (null when the schedule is off or has ended).
+json NextRunJson(ApiContext& ctx, const storage::ScannerConfig& c) {
+  if (!c.schedule.enabled) return nullptr;
+  auto slot = ctx.store.ScheduleSlots().Get(c.id);
+  if (!slot || !slot->next_run_at) return nullptr;
+  return jobs::FormatUtc(*slot->next_run_at);
+}
+
+json ScheduleJson(ApiContext& ctx, const storage::ScannerConfig& c) {
+  const storage::Schedule& s = c.schedule;
+  auto parsed = jobs::ScheduleOf(c);
+  json days_of_week = json::array();
+  if (parsed) days_of_week = parsed->days_of_week;
+  auto time = [](const std::optional<storage::Time>& t) -> json {
+    return t ? json(jobs::FormatUtc(*t)) : json(nullptr);
+  };
+  return {{"enabled", s.enabled},
+          {"frequency", s.recurrence},
+          {"recurrence", s.recurrence},
+          {"interval", s.interval},
+          {"days_of_week", days_of_week},
+          {"days", s.days},
+          {"days_of_month", s.days_of_month},
+          {"start_date", parsed ? json(jobs::FormatUtc(parsed->start_date)) : time(s.start_at)},
+          {"end_date", time(s.end_at)},
+          {"count", s.count ? json(*s.count) : json(nullptr)},
+          {"next_run_at", NextRunJson(ctx, c)}};
+}
+
 json ScannerJson(ApiContext& ctx, const storage::ScannerConfig& c) {
-  json schedule = {{"enabled", c.schedule.enabled},
-                   {"recurrence", c.schedule.recurrence},
-                   {"interval", c.schedule.interval},
-                   {"days", c.schedule.days},
-                   {"next_run_at", nullptr}};
-  auto parsed = jobs::ParseSchedule(InputOf(c.schedule, c.created_at), c.created_at);
-  if (parsed && c.schedule.enabled) {
-    if (auto next = parsed->NextRun(ctx.clock.Now())) schedule["next_run_at"] = IsoTime(*next);
-  }
+  json schedule = ScheduleJson(ctx, c);
   json webhook = nullptr;
   if (!c.webhook_url.empty()) {
     webhook = {{"url", c.webhook_url}, {"secret_set", !c.sealed_webhook_secret.empty()}};
@@ -182,6 +237,22 @@ json ScannerJson(ApiContext& ctx, const storage::ScannerConfig& c) {
           {"schedule", schedule},
           {"webhook", webhook},
           {"created_at", IsoTime(c.created_at)}};
+}
+
+// Stores when the schedule fires next (a slot due now counts: it fires on the next tick), so the
+// scanner JSON shows it before the scheduler's next pass.
+core::Status StoreNextRun(storage::Repositories& repos, const storage::ScannerConfig& c,
+                          storage::Time now) {
+  std::optional<storage::Time> next;
+  if (c.schedule.enabled) {
+    if (auto schedule = jobs::ScheduleOf(c)) {
+      auto slot = repos.ScheduleSlots().Get(c.id);
+      if (!slot) return std::unexpected(slot.error());
+      const jobs::DueRun due = jobs::Due(*schedule, slot->last_fired_at, now);
+      next = due.due ? due.due : due.next;
+    }
+  }
+  return repos.ScheduleSlots().SetNextRun(c.id, next, "");
 }
 
 // The scanner {sid} of project {id}; kNotFound when either is absent or they do not match.
@@ -220,7 +291,7 @@ void HandleCreate(ApiContext& ctx, const httplib::Request& req, httplib::Respons
                       e.target_type = "scanner";
                       e.target_id = std::to_string(c.id);
                       e.detail = fmt::format("project {} {} {}", c.project_id, c.tool, c.branch);
-                      return core::Ok();
+                      return StoreNextRun(repos, c, ctx.clock.Now());
                     });
   if (!st) return WriteError(res, st.error());
   WriteJson(res, 201, ScannerJson(ctx, c));
@@ -248,12 +319,14 @@ void HandlePatch(ApiContext& ctx, const httplib::Request& req, httplib::Response
   auto body = ParseJsonObject(req);
   if (!body) return WriteError(res, body.error());
   if (auto st = ApplyScanner(ctx, *body, false, *c); !st) return WriteError(res, st.error());
-  auto st = AuditedChange(ctx, who, res, "scanner.update",
-                          [&](storage::Repositories& repos, storage::AuditEntry& e) {
-                            e.target_type = "scanner";
-                            e.target_id = std::to_string(c->id);
-                            return repos.ScannerConfigs().Update(*c);
-                          });
+  auto st =
+      AuditedChange(ctx, who, res, "scanner.update",
+                    [&](storage::Repositories& repos, storage::AuditEntry& e) -> core::Status {
+                      e.target_type = "scanner";
+                      e.target_id = std::to_string(c->id);
+                      if (auto st = repos.ScannerConfigs().Update(*c); !st) return st;
+                      return StoreNextRun(repos, *c, ctx.clock.Now());
+                    });
   if (!st) return WriteError(res, st.error());
   WriteJson(res, 200, ScannerJson(ctx, *c));
 }

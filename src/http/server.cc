@@ -15,6 +15,7 @@
 #include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/job_metrics.h"
 #include "http/routes.h"
 
 namespace bulwark::http {
@@ -78,7 +79,8 @@ Server::Server(ApiContext& ctx)
     : ctx_(ctx),
       registry_(std::make_shared<prometheus::Registry>()),
       metrics_(std::make_unique<Metrics>(*registry_)),
-      rate_limiter_(ctx.clock, ctx.rate_limit_per_second, ctx.rate_limit_burst) {
+      rate_limiter_(ctx.clock, ctx.rate_limit_per_second, ctx.rate_limit_burst),
+      job_metrics_(std::make_unique<PrometheusJobMetrics>(*registry_)) {
   // httplib's default also sets SO_REUSEPORT, which would let a second server share a port that
   // is in use; keep only SO_REUSEADDR so "address in use" is reported.
   svr_.set_socket_options([](socket_t sock) {
@@ -102,10 +104,10 @@ Server::Server(ApiContext& ctx)
   RegisterFindingRoutes(svr_, ctx_);
   RegisterDiffRoutes(svr_, ctx_);
   RegisterReleaseRoutes(svr_, ctx_);
-  RegisterOpenApiRoutes(svr_, ctx_);
   RegisterIntegrationRoutes(svr_, ctx_);
   RegisterProjectRoutes(svr_, ctx_);
   RegisterScannerRoutes(svr_, ctx_);
+  RegisterWebhookRoutes(svr_, ctx_);
   RegisterUserRoutes(svr_, ctx_);
   RegisterAuditRoutes(svr_, ctx_);
   RegisterKdtRoutes(svr_, ctx_);
@@ -114,6 +116,8 @@ Server::Server(ApiContext& ctx)
 }
 
 Server::~Server() { Stop(); }
+
+jobs::JobMetrics& Server::job_metrics() { return *job_metrics_; }
 
 void Server::InstallMiddleware() {
   svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -203,6 +207,7 @@ void Server::RegisterOperationalRoutes() {
                {"schema_version", ready->applied_version}});
   });
   svr_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    job_metrics_->RefreshBacklog(ctx_.store, ctx_.clock.Now());
     prometheus::TextSerializer serializer;
     res.set_content(serializer.Serialize(registry_->Collect()),
                     "text/plain; version=0.0.4; charset=utf-8");

@@ -16,12 +16,15 @@
 
 #include "http/api_context.h"
 #include "http/rate_limiter.h"
+#include "jobs/job_metrics.h"
 
 namespace prometheus {
 class Registry;
 }
 
 namespace bulwark::http {
+
+class PrometheusJobMetrics;
 
 class Server {
  public:
@@ -38,6 +41,10 @@ class Server {
   // Thread-safe; idempotent.
   void Stop();
 
+  // Where background jobs report durations and delivery failures for /metrics (the scrape also
+  // reads the queue backlogs). Lives as long as the server; thread-safe.
+  jobs::JobMetrics& job_metrics();
+
  private:
   struct Metrics;
   void InstallMiddleware();
@@ -50,6 +57,7 @@ class Server {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Metrics> metrics_;
   RateLimiter rate_limiter_;
+  std::unique_ptr<PrometheusJobMetrics> job_metrics_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> run_started_{false};
   std::atomic<bool> run_finished_{false};

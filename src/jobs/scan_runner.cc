@@ -108,7 +108,24 @@ core::Result<bool> ScanRunner::RunOne() {
   if (!claimed) return std::unexpected(claimed.error());
   if (!*claimed) return false;
   const Scan scan = **claimed;
+  spdlog::info("scan id={} claimed attempt={} method={}", scan.id, scan.attempts, scan.method);
+  const std::string_view kind = IsImport(scan) ? "import" : "api_scan";
+  const auto started = std::chrono::steady_clock::now();
+  auto observe = [&](std::string_view outcome) {
+    deps_.metrics.ObserveJob(
+        kind, outcome,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
+  if (scan.attempts > options_.max_attempts) {
+    auto failed = Fail(scan, fmt::format("abandoned after {} attempts: the worker running it "
+                                         "stopped or lost its lease each time",
+                                         scan.attempts - 1));
+    observe("failed");
+    if (!failed) return std::unexpected(failed.error());
+    return true;
+  }
   std::atomic<bool> cancel{scan.cancel_requested};
+  std::atomic<bool> lease_lost{false};
   std::atomic<bool> done{false};
   std::mutex hb_mu;
   std::condition_variable hb_cv;
@@ -120,6 +137,7 @@ core::Result<bool> ScanRunner::RunOne() {
     while (!hb_cv.wait_for(lock, every, [&] { return done.load(); })) {
       auto beat = deps_.store.Scans().Heartbeat(scan.id, options_.owner,
                                                 deps_.clock.Now() + options_.lease);
+      if (!beat && beat.error().code == core::ErrorCode::kConflict) lease_lost = true;
       if (!beat || *beat || shutdown_.load()) cancel = true;
     }
   });
@@ -130,27 +148,54 @@ core::Result<bool> ScanRunner::RunOne() {
   }
   hb_cv.notify_all();
   heartbeat.join();
-  const auto at = deps_.clock.Now();
   auto& scans = deps_.store.Scans();
-  if (!result) {
-    if (result.error().code == core::ErrorCode::kCanceled && shutdown_.load()) {
-      (void)scans.ReleaseLease(scan.id, options_.owner);  // resumed after restart
-      return true;
-    }
-    const bool canceled = result.error().code == core::ErrorCode::kCanceled;
-    spdlog::info("scan id={} {}: {}", scan.id, canceled ? "canceled" : "failed",
-                 result.error().message);
-    (void)scans.Transition(scan.id, canceled ? ScanState::kCanceled : ScanState::kFailed, 100, at,
+  if (result) {
+    observe("finished");
+  } else if (result.error().code == core::ErrorCode::kCanceled &&
+             (lease_lost.load() || LeaseLost(scan.id))) {
+    // Another worker holds the scan now and finishes it; touch nothing.
+    spdlog::warn("scan id={} lease lost; left to its new holder", scan.id);
+    observe("lease_lost");
+    return true;
+  } else if (result.error().code == core::ErrorCode::kCanceled && shutdown_.load()) {
+    (void)scans.ReleaseLease(scan.id, options_.owner);  // resumed after restart
+    observe("handed_back");
+    return true;
+  } else if (result.error().code == core::ErrorCode::kCanceled) {
+    spdlog::info("scan id={} canceled: {}", scan.id, result.error().message);
+    (void)scans.Transition(scan.id, ScanState::kCanceled, 100, deps_.clock.Now(),
                            result.error().message);
-    if (!canceled) {
-      if (auto failed = scans.Get(scan.id)) {
-        (void)deps_.store.Events().Append(
-            {0, "scan.failed", "scan", scan.id, Payload(*failed, "scan.failed"), at, {}});
-      }
+    observe("canceled");
+  } else {
+    spdlog::info("scan id={} failed: {}", scan.id, result.error().message);
+    if (auto failed = Fail(scan, result.error().message); !failed) {
+      spdlog::warn("scan id={}: recording the failure: {}", scan.id, failed.error().message);
     }
+    observe("failed");
   }
   (void)scans.ReleaseLease(scan.id, options_.owner);
   return true;
+}
+
+// Whether another worker holds (or has released) the scan this worker claimed.
+bool ScanRunner::LeaseLost(std::int64_t id) {
+  auto now = deps_.store.Scans().Get(id);
+  return now && now->lease_owner != options_.owner;
+}
+
+// The failed state and its outbox event land together, or neither does (so a failed scan is
+// announced exactly once).
+core::Status ScanRunner::Fail(const Scan& scan, const std::string& why) {
+  const auto at = deps_.clock.Now();
+  return deps_.store.WithTransaction([&](storage::Repositories& r) -> core::Status {
+    if (auto s = r.Scans().Transition(scan.id, ScanState::kFailed, 100, at, why); !s) return s;
+    auto failed = r.Scans().Get(scan.id);
+    if (!failed) return std::unexpected(failed.error());
+    auto event = r.Events().Append(
+        {0, "scan.failed", "scan", scan.id, Payload(*failed, "scan.failed"), at, {}});
+    if (!event) return std::unexpected(event.error());
+    return core::Ok();
+  });
 }
 
 core::Status ScanRunner::Execute(const Scan& scan, const std::atomic<bool>& cancel) {
@@ -176,11 +221,16 @@ core::Status ScanRunner::Execute(const Scan& scan, const std::atomic<bool>& canc
   std::vector<domain::Finding> findings = set.Take();
   const auto at = deps_.clock.Now();
   storage::ScanOutcome outcome;
+  // The findings, the outcome, the final state and the outbox event are one transaction: a crash
+  // leaves either none of them (the scan is run again after its lease) or all of them.
   auto applied = deps_.store.WithTransaction([&](storage::Repositories& r) -> core::Status {
     auto current = r.Scans().Get(scan.id);
     if (!current) return std::unexpected(current.error());
     if (current->cancel_requested || storage::IsFinal(current->state)) {
       return core::Fail(core::ErrorCode::kCanceled, "scan canceled");
+    }
+    if (current->lease_owner != options_.owner) {
+      return core::Fail(core::ErrorCode::kCanceled, "scan lease lost");
     }
     auto result = r.Findings().ApplySnapshot({scan.project_id, scan.branch, scan.tool, scan.id, at},
                                              findings);
@@ -189,24 +239,20 @@ core::Status ScanRunner::Execute(const Scan& scan, const std::atomic<bool>& canc
     if (!open) return std::unexpected(open.error());
     outcome = {*open, domain::RiskScore(*open, options_.risk_weights), result->new_findings,
                result->fixed};
-    return r.Scans().SetOutcome(scan.id, outcome);
+    if (auto s = r.Scans().SetOutcome(scan.id, outcome); !s) return s;
+    if (auto s = r.Scans().Transition(scan.id, ScanState::kNotifying, 90, at); !s) return s;
+    auto finished = r.Scans().Get(scan.id);
+    if (!finished) return std::unexpected(finished.error());
+    finished->state = ScanState::kFinished;
+    auto event = r.Events().Append(
+        {0, "scan.finished", "scan", scan.id, Payload(*finished, "scan.finished"), at, {}});
+    if (!event) return std::unexpected(event.error());
+    return r.Scans().Transition(scan.id, ScanState::kFinished, 100, at);
   });
   if (!applied) return applied;
-  if (auto s = step(ScanState::kNotifying, 90); !s) return s;
-  auto current = scans.Get(scan.id);
-  if (!current) return std::unexpected(current.error());
-  current->state = ScanState::kFinished;
-  auto event = deps_.store.Events().Append({0,
-                                            "scan.finished",
-                                            "scan",
-                                            scan.id,
-                                            Payload(*current, "scan.finished"),
-                                            deps_.clock.Now(),
-                                            {}});
-  if (!event) return std::unexpected(event.error());
   spdlog::info("scan id={} finished findings={} new={} fixed={}", scan.id, findings.size(),
                outcome.new_findings, outcome.fixed_findings);
-  return step(ScanState::kFinished, 100);
+  return core::Ok();
 }
 
 }  // namespace bulwark::jobs

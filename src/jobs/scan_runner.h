@@ -26,6 +26,7 @@
 #include "env/crypto.h"
 #include "env/http_transport.h"
 #include "ingest/ingest.h"
+#include "jobs/job_metrics.h"
 #include "scanners/registry.h"
 #include "storage/store.h"
 
@@ -36,6 +37,9 @@ struct ScanRunnerOptions {
   int workers = 2;
   std::chrono::milliseconds lease = std::chrono::seconds(60);
   std::chrono::milliseconds poll = std::chrono::seconds(2);  // how often idle workers look again
+  // A scan claimed this many times without ending (its workers died or lost the lease) is
+  // failed with the reason on the next claim instead of being run again.
+  int max_attempts = 3;
   domain::RiskWeights risk_weights = {};
 };
 
@@ -45,6 +49,7 @@ struct ScanRunnerDeps {
   const scanners::ScannerRegistry& registry;
   env::HttpTransport& transport;
   const env::SecretKey& secret_key;  // unseals integration access tokens
+  JobMetrics& metrics = NoJobMetrics();
 };
 
 class ScanRunner {
@@ -64,6 +69,8 @@ class ScanRunner {
  private:
   void WorkerLoop();
   core::Status Execute(const storage::Scan& scan, const std::atomic<bool>& cancel);
+  core::Status Fail(const storage::Scan& scan, const std::string& why);
+  bool LeaseLost(std::int64_t id);
   core::Status RunRemote(const storage::Scan& scan, ingest::FindingSink& sink,
                          const std::atomic<bool>& cancel);
 

@@ -155,5 +155,52 @@ TEST_F(ScanRunnerTest, ABindScanWithoutAnIntegrationFailsSayingWhatToSetUp) {
       << failed.error.value_or("");
 }
 
+// Workers that die leave their scan leased; after max_attempts claims the next claimer fails it
+// with the reason (and announces the failure once) instead of running it again.
+TEST_F(ScanRunnerTest, AScanWhoseWorkersKeepDyingIsFailedAfterMaxAttempts) {
+  const fs::path file = fs::path(BULWARK_SOURCE_DIR) / "test" / "fixtures" / "xray" / "report.json";
+  auto s = Queue(file);
+  for (int i = 0; i < ScanRunnerOptions{}.max_attempts; ++i) {
+    auto claimed =
+        store_->Scans().ClaimNext("dead", clock_.Now(), clock_.Now() + std::chrono::seconds(1));
+    ASSERT_TRUE(claimed && *claimed);
+    clock_.Advance(std::chrono::seconds(5));
+  }
+  ASSERT_EQ(runner_->RunOne(), true);
+  auto failed = store_->Scans().Get(s.id).value();
+  EXPECT_EQ(failed.state, ScanState::kFailed);
+  EXPECT_NE(failed.error.value_or("").find("abandoned after 3 attempts"), std::string::npos)
+      << failed.error.value_or("");
+  auto events = store_->Events().Pending(10).value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "scan.failed");
+  storage::FindingFilter all;
+  all.project_id = project_;
+  EXPECT_EQ(store_->Findings().Count(all).value(), 0);
+}
+
+class RecordingMetrics final : public JobMetrics {
+ public:
+  void ObserveJob(std::string_view kind, std::string_view outcome, double seconds) override {
+    jobs.push_back(std::string(kind) + "/" + std::string(outcome));
+    EXPECT_GE(seconds, 0);
+  }
+  void CountDeliveryFailure(std::string_view reason) override { failures.emplace_back(reason); }
+  std::vector<std::string> jobs, failures;
+};
+
+TEST_F(ScanRunnerTest, EachScanReportsItsKindOutcomeAndDuration) {
+  RecordingMetrics metrics;
+  runner_ = std::make_unique<ScanRunner>(
+      ScanRunnerDeps{*store_, clock_, registry_, transport_, key_, metrics}, ScanRunnerOptions{});
+  Queue(fs::path(BULWARK_SOURCE_DIR) / "test" / "fixtures" / "xray" / "report.json");
+  const fs::path broken = dir_ / "broken.json";
+  std::ofstream(broken) << "{\"total_rows\": 1, \"rows\": [";
+  Queue(broken);
+  ASSERT_EQ(runner_->RunOne(), true);
+  ASSERT_EQ(runner_->RunOne(), true);
+  EXPECT_EQ(metrics.jobs, (std::vector<std::string>{"import/finished", "import/failed"}));
+}
+
 }  // namespace
 }  // namespace bulwark::jobs

@@ -6,15 +6,24 @@
 
 namespace bulwark::jobs {
 
-core::Result<Schedule> ScheduleOf(const storage::ScannerConfig& config) {
+ScheduleInput ScheduleInputOf(const storage::Schedule& stored, env::TimePoint created_at) {
   ScheduleInput input;
-  input.enabled = config.schedule.enabled ? "true" : "false";
-  if (!config.schedule.recurrence.empty()) input.frequency = config.schedule.recurrence;
-  input.interval = std::to_string(config.schedule.interval);
-  if (!config.schedule.days.empty())
-    input.days_of_week = fmt::format("{}", fmt::join(config.schedule.days, ","));
-  input.start_date = FormatUtc(config.created_at);
-  return ParseSchedule(input, config.created_at);
+  input.enabled = stored.enabled ? "true" : "false";
+  if (!stored.recurrence.empty()) input.frequency = stored.recurrence;
+  input.interval = std::to_string(stored.interval);
+  if (!stored.days.empty()) input.days_of_week = fmt::format("{}", fmt::join(stored.days, ","));
+  if (!stored.days_of_month.empty()) {
+    input.days_of_month = fmt::format("{}", fmt::join(stored.days_of_month, ","));
+  }
+  input.start_date =
+      FormatUtc(stored.start_at.value_or(std::chrono::floor<std::chrono::seconds>(created_at)));
+  if (stored.end_at) input.end_date = FormatUtc(*stored.end_at);
+  if (stored.count) input.count = std::to_string(*stored.count);
+  return input;
+}
+
+core::Result<Schedule> ScheduleOf(const storage::ScannerConfig& config) {
+  return ParseSchedule(ScheduleInputOf(config.schedule, config.created_at), config.created_at);
 }
 
 Scheduler::Scheduler(SchedulerDeps deps, SchedulerOptions options)

@@ -43,6 +43,10 @@ struct TickReport {
   int invalid = 0;  // configurations whose schedule cannot be read
 };
 
+// A stored schedule as parser input; it starts at `created_at` (to the second) unless it has a
+// start of its own.
+ScheduleInput ScheduleInputOf(const storage::Schedule& stored, env::TimePoint created_at);
+
 // The stored schedule as a jobs::Schedule; the error names the schedule field.
 core::Result<Schedule> ScheduleOf(const storage::ScannerConfig& config);
 

@@ -118,6 +118,35 @@ TEST_P(SchedulerTest, DisabledAndInvalidSchedulesNeverFire) {
   EXPECT_FALSE(slot.next_run_at);
 }
 
+// A stored schedule with its own start, an end and a count: fires on its slots only, the
+// count-th is the last.
+TEST_P(SchedulerTest, StartEndAndCountAreStoredAndHonoured) {
+  storage::Schedule schedule{true, "monthly", 1, {}};
+  schedule.days_of_month = {31};
+  schedule.start_at = clock_.Now() + days(2);
+  schedule.end_at = clock_.Now() + days(400);
+  schedule.count = 2;
+  const auto config = MakeConfig(schedule);
+  const auto stored = store_->ScannerConfigs().Get(config.id).value();
+  EXPECT_EQ(stored.schedule, schedule);
+  Scheduler scheduler = MakeScheduler(*store_);
+  EXPECT_EQ(scheduler.Tick()->fired, 0);  // before the start
+  auto parsed = ScheduleOf(stored);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const auto first = parsed->NextRun(clock_.Now());
+  ASSERT_TRUE(first);
+  EXPECT_EQ(store_->ScheduleSlots().Get(config.id)->next_run_at, first);
+  clock_.Advance(std::chrono::duration_cast<std::chrono::milliseconds>(*first - clock_.Now()));
+  EXPECT_EQ(scheduler.Tick()->fired, 1);
+  FinishAll();
+  clock_.Advance(days(31));
+  EXPECT_EQ(scheduler.Tick()->fired, 1);
+  FinishAll();
+  clock_.Advance(days(62));
+  EXPECT_EQ(scheduler.Tick()->fired, 0) << "count 2 reached";
+  EXPECT_EQ(Scans().size(), 2u);
+}
+
 TEST_P(SchedulerTest, SeveralProcessesFireEachDueRunExactlyOnce) {
   if (GetParam() != "postgresql") GTEST_SKIP() << "several processes need PostgreSQL";
   constexpr int kConfigs = 8, kProcesses = 3, kDays = 3;

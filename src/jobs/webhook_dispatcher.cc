@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "jobs/webhook_signature.h"
@@ -159,6 +160,8 @@ void WebhookDispatcher::Classify(const env::HttpResult& result, DeliveryOutcome&
   if (!result) {
     const auto& error = result.error();
     outcome.error = fmt::format("{}: {}", env::TransportErrorKindName(error.kind), error.message);
+    outcome.failure_reason = std::string(env::TransportErrorKindName(error.kind));
+    std::replace(outcome.failure_reason.begin(), outcome.failure_reason.end(), ' ', '_');
     if (error.kind == env::TransportErrorKind::kBlocked ||
         error.kind == env::TransportErrorKind::kInvalidRequest) {
       outcome.state = DeliveryState::kFailed;
@@ -172,7 +175,12 @@ void WebhookDispatcher::Classify(const env::HttpResult& result, DeliveryOutcome&
   outcome.response_snippet = Snippet(result->body, settings_.snippet_bytes);
   if (status >= 200 && status <= 299) {
     outcome.state = DeliveryState::kDelivered;
-  } else if (status == 410) {
+    return;
+  }
+  outcome.failure_reason = status == 408 || status == 429 ? fmt::format("http_{}", status)
+                           : status == 410                ? std::string("gone")
+                                                          : fmt::format("http_{}xx", status / 100);
+  if (status == 410) {
     outcome.state = DeliveryState::kDisabled;
     outcome.error = "the receiver answered 410 Gone: the webhook is disabled";
   } else if (IsRetryableStatus(status)) {

@@ -56,6 +56,11 @@ struct DeliveryOutcome {
   std::chrono::milliseconds latency{0};
   std::string response_snippet{};  // first bytes of the response body, printable
   std::string error{};             // why it did not succeed, for display; no secrets
+  // Empty when delivered; else a short label for metrics: "timeout", "connection_refused",
+  // "connection_dropped", "dns_failure", "tls_error", "blocked" (SSRF guard), "invalid_request",
+  // "transport_error", "http_3xx", "http_4xx", "http_408", "http_429", "http_5xx", "gone",
+  // "secret".
+  std::string failure_reason{};
 };
 
 struct WebhookSettings {

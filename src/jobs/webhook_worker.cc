@@ -41,6 +41,23 @@ WebhookPayload BuildPayload(const storage::Event& event, const storage::Scan& sc
   return p;
 }
 
+// The scanner configuration whose webhook a scan announces to: the one it ran for, or for an
+// import (which names none) the project's configuration of the same tool and branch.
+std::optional<storage::ScannerConfig> ConfigOf(storage::Repositories& r,
+                                               const storage::Scan& scan) {
+  if (scan.scanner_config_id) {
+    auto config = r.ScannerConfigs().Get(*scan.scanner_config_id);
+    if (config) return *config;
+    return std::nullopt;
+  }
+  auto listed = r.ScannerConfigs().List({scan.project_id, scan.tool}, {1000, ""});
+  if (!listed) return std::nullopt;
+  for (const auto& c : listed->items) {
+    if (c.branch == scan.branch) return c;
+  }
+  return std::nullopt;
+}
+
 std::string_view RowState(DeliveryState state) {
   switch (state) {
     case DeliveryState::kDelivered:
@@ -129,11 +146,9 @@ core::Status WebhookWorker::FanOutEvent(const storage::Event& event, int& insert
       std::string sealed_secret;
     };
     std::vector<Target> targets;
-    if (scan->scanner_config_id) {
-      auto config = r.ScannerConfigs().Get(*scan->scanner_config_id);
-      if (config && !config->webhook_url.empty()) {
-        targets.push_back({config->id, config->webhook_url, config->sealed_webhook_secret});
-      }
+    auto config = ConfigOf(r, *scan);
+    if (config && !config->webhook_url.empty()) {
+      targets.push_back({config->id, config->webhook_url, config->sealed_webhook_secret});
     }
     if (!options_.global_url.empty()) {
       targets.push_back({std::nullopt, options_.global_url,
@@ -182,6 +197,7 @@ core::Result<bool> WebhookWorker::DeliverOne() {
       outcome.attempted_at = now;
       outcome.first_attempt_at = row.first_attempt_at.value_or(now);
       outcome.error = "the webhook secret cannot be unsealed with this server's key";
+      outcome.failure_reason = "secret";
     }
   }
   if (outcome.error.empty()) outcome = deps_.dispatcher.Deliver(delivery);
@@ -199,6 +215,12 @@ core::Result<bool> WebhookWorker::DeliverOne() {
     return r.WebhookDeliveries().RecordAttempt(row.id, options_.owner, attempt, update);
   });
   if (!recorded) return std::unexpected(recorded.error());
+  deps_.metrics.ObserveJob("webhook", DeliveryStateName(outcome.state),
+                           std::chrono::duration<double>(outcome.latency).count());
+  if (outcome.state != DeliveryState::kDelivered) {
+    deps_.metrics.CountDeliveryFailure(outcome.failure_reason.empty() ? "other"
+                                                                      : outcome.failure_reason);
+  }
   switch (outcome.state) {
     case DeliveryState::kDelivered:
       ++stats_.delivered;

@@ -26,6 +26,7 @@
 
 #include "env/clock.h"
 #include "env/crypto.h"
+#include "jobs/job_metrics.h"
 #include "jobs/webhook_dispatcher.h"
 #include "storage/store.h"
 
@@ -46,6 +47,7 @@ struct WebhookWorkerDeps {
   env::Clock& clock;
   const WebhookDispatcher& dispatcher;
   const env::SecretKey& secret_key;  // seals and unseals webhook secrets
+  JobMetrics& metrics = NoJobMetrics();
 };
 
 // Running totals since start (exported on /metrics).

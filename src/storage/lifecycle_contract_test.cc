@@ -1,6 +1,7 @@
 // Contract cases of scans (job queue) and of the finding lifecycle, on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <iostream>
 #include <set>
 
@@ -153,6 +154,64 @@ TEST_P(Lifecycle, QueueRunsOneScanPerScannerConfigAndReclaimsExpiredLeases) {
   auto next = store_->Scans().ClaimNext("w3", T(42), T(72));
   ASSERT_TRUE(next && *next);
   EXPECT_EQ((*next)->id, second.id);
+}
+
+TEST_P(Lifecycle, BacklogCountsWaitingScansAndTheOldest) {
+  Project p = MakeProject("app");
+  auto empty = store_->Scans().Backlog();
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->waiting, 0);
+  EXPECT_FALSE(empty->oldest_created_at);
+  Scan a = NewScan(p.id);
+  NewScan(p.id);
+  ASSERT_TRUE(store_->Scans().ClaimNext("w1", T(1), T(31)).value());
+  ASSERT_TRUE(store_->Scans().Transition(a.id, ScanState::kStarting, 5, T(2)));
+  auto b = store_->Scans().Backlog();
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->waiting, 1);
+  EXPECT_EQ(b->oldest_created_at, T(0));
+}
+
+TEST_P(Lifecycle, HandingBackAScanDoesNotCountAsAnAttempt) {
+  Project p = MakeProject("app");
+  Scan s = NewScan(p.id);
+  auto a = store_->Scans().ClaimNext("w1", T(1), T(31));
+  ASSERT_TRUE(a && *a);
+  ASSERT_TRUE(store_->Scans().Transition(s.id, ScanState::kRunning, 10, T(2)));
+  ASSERT_TRUE(store_->Scans().ReleaseLease(s.id, "w1"));
+  auto b = store_->Scans().ClaimNext("w2", T(3), T(33));
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->attempts, 1) << "a shutdown hand-back is not a failed attempt";
+}
+
+// On PostgreSQL a claimer skips the row another process is taking instead of waiting for it.
+TEST_P(Lifecycle, ConcurrentClaimsSkipALockedScanOnPostgres) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "SQLite has a single writer";
+  Project p = MakeProject("app");
+  Scan first = NewScan(p.id);
+  Scan second = NewScan(p.id);
+  auto other = OpenStore(url_);
+  ASSERT_TRUE(other) << other.error().message;
+  std::optional<std::int64_t> mine, theirs;
+  std::future<core::Result<std::optional<Scan>>> fut;  // outlives the transaction
+  auto st = store_->WithTransaction([&](Repositories& r) -> core::Status {
+    auto a = r.Scans().ClaimNext("w1", T(1), T(31));
+    if (!a || !*a) return core::Fail(ErrorCode::kInternal, "no claim");
+    mine = (**a).id;
+    // The row stays locked until this transaction commits: the other process must not wait.
+    fut = std::async(std::launch::async,
+                     [&] { return (*other)->Scans().ClaimNext("w2", T(1), T(31)); });
+    if (fut.wait_for(10s) != std::future_status::ready) {
+      ADD_FAILURE() << "the second claimer waited for the locked row";
+      return core::Ok();  // commit releases it
+    }
+    auto b = fut.get();
+    if (b && *b) theirs = (**b).id;
+    return core::Ok();
+  });
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(mine, first.id);
+  EXPECT_EQ(theirs, second.id);
 }
 
 TEST_P(Lifecycle, SnapshotsMarkNewOpenFixedAndReopened) {

@@ -92,6 +92,12 @@ struct ScanOutcome {
   int fixed_findings = 0;
 };
 
+// Scans waiting to be claimed (for /metrics).
+struct QueueBacklog {
+  std::int64_t waiting = 0;
+  std::optional<Time> oldest_created_at;  // nullopt when none waits
+};
+
 class ScanRepository {
  public:
   virtual ~ScanRepository() = default;
@@ -115,7 +121,7 @@ class ScanRepository {
   // Returns the scan as it now is. kConflict when it is already final.
   virtual core::Result<Scan> RequestCancel(std::int64_t id, Time at) = 0;
   // Job queue: takes the oldest claimable scan (waiting, or non-final with an expired lease)
-  // whose scanner configuration has no other scan under a live lease, and leases it to `owner`
+  // that is the oldest non-final scan of its scanner configuration, and leases it to `owner`
   // until `lease_until` (attempts + 1). nullopt when nothing is claimable.
   virtual core::Result<std::optional<Scan>> ClaimNext(std::string_view owner, Time now,
                                                       Time lease_until) = 0;
@@ -123,7 +129,11 @@ class ScanRepository {
   // cancellation was requested.
   virtual core::Result<bool> Heartbeat(std::int64_t id, std::string_view owner,
                                        Time lease_until) = 0;
+  // Gives the lease up. A scan still non-final is handed back (a graceful shutdown): that claim
+  // does not count as an attempt.
   virtual core::Status ReleaseLease(std::int64_t id, std::string_view owner) = 0;
+  // How many scans are waiting and since when the oldest of them waits.
+  virtual core::Result<QueueBacklog> Backlog() = 0;
 };
 
 // An outbox row: something happened that other systems are told about (webhooks).

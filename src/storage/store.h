@@ -161,11 +161,19 @@ class ProjectRepository {
   virtual core::Status SetPolicy(std::int64_t project_id, const ReleasePolicy& policy, Time at) = 0;
 };
 
+// A scanner's schedule as entered (kdt's api_rrule fields); jobs::ScheduleOf turns it into fire
+// times. Unset optional fields take their defaults there.
 struct Schedule {
   bool enabled = false;
   std::string recurrence;  // "hourly", "daily", "weekly", "monthly" or ""
   int interval = 1;
-  std::vector<std::string> days;  // e.g. {"mon", "thu"}
+  std::vector<std::string> days;     // days of week, e.g. {"mon", "thu"}
+  std::vector<int> days_of_month{};  // 1..31 (monthly)
+  std::optional<Time> start_at{};    // nullopt: the scanner's creation time
+  std::optional<Time> end_at{};      // inclusive
+  std::optional<int> count{};        // at most this many runs
+
+  friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
 struct ScannerConfig {

@@ -1,6 +1,8 @@
 // Contract of the webhook delivery queue and the schedule slots, on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "storage/store_test_fixture.h"
 
 namespace bulwark::storage {
@@ -62,6 +64,35 @@ TEST_P(WebhookStore, EnqueueIsIdempotentPerEventAndUrl) {
   auto backlog = d.Backlog().value();
   EXPECT_EQ(backlog.first, 2);
   EXPECT_EQ(backlog.second, T(1));
+}
+
+// On PostgreSQL a second process skips the delivery another one is claiming instead of waiting.
+TEST_P(WebhookStore, ConcurrentClaimsSkipALockedDeliveryOnPostgres) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "SQLite has a single writer";
+  auto& d = store_->WebhookDeliveries();
+  ASSERT_TRUE(d.Enqueue(Row("http://a/hook", "d1")));
+  ASSERT_TRUE(d.Enqueue(Row("http://b/hook", "d2")));
+  auto other = OpenStore(url_);
+  ASSERT_TRUE(other) << other.error().message;
+  std::optional<std::string> mine, theirs;
+  std::future<core::Result<std::optional<WebhookDeliveryRow>>> fut;
+  auto st = store_->WithTransaction([&](Repositories& r) -> core::Status {
+    auto a = r.WebhookDeliveries().ClaimDue("a", T(2), T(62));
+    if (!a || !*a) return core::Fail(core::ErrorCode::kInternal, "no claim");
+    mine = (**a).delivery_id;
+    fut = std::async(std::launch::async,
+                     [&] { return (*other)->WebhookDeliveries().ClaimDue("b", T(2), T(62)); });
+    if (fut.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << "the second claimer waited for the locked delivery";
+      return core::Ok();
+    }
+    auto b = fut.get();
+    if (b && *b) theirs = (**b).delivery_id;
+    return core::Ok();
+  });
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(mine, "d1");
+  EXPECT_EQ(theirs, "d2");
 }
 
 TEST_P(WebhookStore, ClaimLeasesOneDueDeliveryAndRecordingNeedsTheLease) {

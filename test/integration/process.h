@@ -89,6 +89,7 @@ class Process {
   }
 
   void Signal(int sig) { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
 
   // Waits for the process to end and its output to drain; returns the exit code (128+signal
   // when killed by a signal).

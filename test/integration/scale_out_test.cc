@@ -10,10 +10,12 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "env/clock.h"
 #include "env/crypto.h"
 #include "storage/store.h"
+#include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/fakes/webhook_receiver/webhook_receiver.h"
 #include "test/integration/process.h"
 
@@ -60,16 +62,28 @@ class ScaleOut : public ::testing::Test {
 
   static storage::Time Now() { return env::Clock::System().Now(); }
 
-  void StartProcess(int index) {
+  void StartProcess(int index, const std::vector<std::string>& extra = {}) {
     const std::string data = (dir_ / ("p" + std::to_string(index))).string();
+    std::vector<std::string> args{"serve",
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  "--data-dir",
+                                  data,
+                                  "--database",
+                                  url_,
+                                  "--workers",
+                                  "2",
+                                  "--scheduler-interval",
+                                  "1",
+                                  "--webhook-url",
+                                  receiver_.Url("/all"),
+                                  "--webhook-allow-private-networks",
+                                  "true"};
+    args.insert(args.end(), extra.begin(), extra.end());
     auto p = std::make_unique<Process>(
-        std::vector<std::string>{"serve", "--listen", "127.0.0.1:0", "--data-dir", data,
-                                 "--database", url_, "--workers", "2", "--scheduler-interval", "1",
-                                 "--webhook-url", receiver_.Url("/all"),
-                                 "--webhook-allow-private-networks", "true"},
-        std::map<std::string, std::string>{{"BULWARK_SECRET_KEY", kKeyHex},
-                                           {"BULWARK_WEBHOOK_SECRET", kSecret},
-                                           {"BULWARK_LOG_LEVEL", "info"}});
+        args, std::map<std::string, std::string>{{"BULWARK_SECRET_KEY", kKeyHex},
+                                                 {"BULWARK_WEBHOOK_SECRET", kSecret},
+                                                 {"BULWARK_LOG_LEVEL", "info"}});
     ASSERT_NE(p->WaitForLine("listening on "), "") << p->Stderr();
     processes_.push_back(std::move(p));
   }
@@ -170,6 +184,82 @@ TEST_F(ScaleOut, ThreeProcessesRunEveryJobOnceAndDeliverEveryWebhookOnce) {
   }
   EXPECT_EQ(queued, kSchedules);
   EXPECT_EQ(ended, static_cast<int>(kEvents));
+}
+
+// Two processes share the queue; the one running an API-based scan is killed with SIGKILL while
+// it reads slow result pages. The other takes the scan over once the (2 s) lease expires, runs
+// it to the end once, and the scan is announced once.
+TEST_F(ScaleOut, KilledProcessScanIsFinishedByTheOtherAfterTheLease) {
+  auto fake = fakes::FakeXrayProcess::Start(FAKE_XRAY_BINARY);
+  ASSERT_NE(fake, nullptr);
+  auto answer = fake->Control("POST", "/__fake/config",
+                              nlohmann::json{{"dataset", {{"generate", 3000}, {"seed", 5}}},
+                                             {"report_duration_ms", 100},
+                                             {"faults",
+                                              {{{"kind", "latency"},
+                                                {"path", "/reports/vulnerabilities/"},
+                                                {"ms", 400},
+                                                {"count", -1}}}}}
+                                  .dump());
+  ASSERT_FALSE(answer.starts_with("error")) << answer;
+  auto key = *env::ParseSecretKey(kKeyHex);
+  storage::Integration integration;
+  integration.kind = "jfrogxraysca";
+  integration.active = true;
+  integration.api_enabled = true;
+  integration.url = fake->http_url();
+  integration.sealed_access_token = env::Seal(key, "good-token");
+  ASSERT_TRUE(store_->Integrations().Create(integration));
+  storage::ScannerConfig c;
+  c.project_id = project_.id;
+  c.tool = "jfrogxraysca";
+  c.repository_key = "npm-local";
+  c.branch = "main";
+  c.created_at = Now();
+  const auto config = store_->ScannerConfigs().Create(c).value();
+  storage::Scan s;
+  s.project_id = project_.id;
+  s.scanner_config_id = config.id;
+  s.tool = "jfrogxraysca";
+  s.method = "bind";
+  s.branch = "main";
+  s.created_at = Now();
+  const std::int64_t id = store_->Scans().Create(s).value().id;
+
+  for (int i = 0; i < 2; ++i) StartProcess(i, {"--job-lease", "2"});
+  storage::Scan running;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    running = store_->Scans().Get(id).value();
+    if ((running.state == storage::ScanState::kRetrievingResults && running.progress > 20) ||
+        storage::IsFinal(running.state)) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(running.state, storage::ScanState::kRetrievingResults) << running.error.value_or("");
+  int victim = -1;
+  for (int i = 0; i < 2; ++i) {
+    if (running.lease_owner.ends_with(":" + std::to_string(processes_[i]->pid()))) victim = i;
+  }
+  ASSERT_NE(victim, -1) << "lease owner " << running.lease_owner;
+  processes_[victim]->Signal(SIGKILL);
+  EXPECT_EQ(processes_[victim]->Wait(), 128 + SIGKILL);
+  Process& survivor = *processes_[1 - victim];
+
+  ASSERT_TRUE(receiver_.WaitForRequests(1, std::chrono::seconds(120))) << survivor.Stderr();
+  const storage::Scan done = store_->Scans().Get(id).value();
+  EXPECT_EQ(done.state, storage::ScanState::kFinished) << done.error.value_or("");
+  EXPECT_EQ(done.attempts, 2);
+  EXPECT_NE(survivor.Stderr().find("scan id=" + std::to_string(id) + " finished"),
+            std::string::npos)
+      << survivor.Stderr();
+  survivor.Signal(SIGTERM);
+  EXPECT_EQ(survivor.Wait(), 0) << survivor.Stderr();
+  const auto requests = receiver_.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(requests[0].body)["scan"]["id"], std::to_string(id));
+  EXPECT_EQ(receiver_.Accepted(), 1);
 }
 
 }  // namespace

@@ -407,6 +407,15 @@ CREATE INDEX findings_component ON findings (project_id, branch, component_name,
 CREATE INDEX findings_vulnerability ON findings (project_id, branch, vulnerability_key, id);
 )sql";
 
+constexpr std::string_view kV6 = R"sql(
+-- Bulwark schema, version 6: the remaining fields of a scanner's schedule (kdt's api_rrule).
+-- Days of month are one number per line; NULL start means the scanner's creation time.
+ALTER TABLE scanner_configs ADD COLUMN schedule_days_of_month TEXT NOT NULL DEFAULT '';
+ALTER TABLE scanner_configs ADD COLUMN schedule_start_at BIGINT;
+ALTER TABLE scanner_configs ADD COLUMN schedule_end_at BIGINT;
+ALTER TABLE scanner_configs ADD COLUMN schedule_count INTEGER;
+)sql";
+
 constexpr std::string_view kV7 = R"sql(
 -- Bulwark schema, version 7: the findings list of a whole project filtered by severity (no
 -- branch) reads its page and its total from this index instead of sorting the project's rows.
@@ -422,6 +431,7 @@ const std::vector<sql::Migration>& Migrations() {
       {3, "webhook deliveries and schedule slots", kV3},
       {4, "browser sessions", kV4},
       {5, "scan snapshots, release policies, finding sort indexes", kV5},
+      {6, "schedule: days of month, start, end, count", kV6},
       {7, "findings by project and severity", kV7},
   };
   return migrations;

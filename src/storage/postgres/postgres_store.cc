@@ -87,6 +87,8 @@ class PostgresSession final : public sql::TxSession {
     });
   }
 
+  std::string_view SkipLockedClause() const override { return " FOR UPDATE SKIP LOCKED"; }
+
   core::Status Begin() override {
     return Guarded("begin", [&]() -> core::Status {
       tx_ = std::make_unique<pqxx::work>(*conn_);

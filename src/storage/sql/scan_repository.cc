@@ -179,6 +179,10 @@ class SqlScans final : public ScanRepository {
     if (!idle) return std::unexpected(idle.error());
     return Get(id);
   }
+  // A scan is claimable when it is the oldest non-final scan of its scanner configuration (the
+  // head of that configuration's queue) and no live lease holds it. Because only a head can be
+  // claimed, two processes can only compete for the same row; on PostgreSQL the loser skips it
+  // (SKIP LOCKED) and takes the head of another configuration instead of waiting.
   core::Result<std::optional<Scan>> ClaimNext(std::string_view owner, Time now,
                                               Time lease_until) override {
     auto rows = s_.Query(
@@ -186,14 +190,25 @@ class SqlScans final : public ScanRepository {
             "UPDATE scans SET lease_owner = $1, lease_expires_at = $3, attempts = attempts + 1 "
             "WHERE id = (SELECT c.id FROM scans c WHERE c.{} AND (c.lease_expires_at IS NULL OR "
             "c.lease_expires_at < $2) AND (c.scanner_config_id IS NULL OR NOT EXISTS (SELECT 1 "
-            "FROM scans o WHERE o.scanner_config_id = c.scanner_config_id AND o.id <> c.id AND "
-            "o.{} AND o.lease_expires_at >= $2)) ORDER BY c.id LIMIT 1) AND {} AND "
+            "FROM scans o WHERE o.scanner_config_id = c.scanner_config_id AND o.id < c.id AND "
+            "o.{})) ORDER BY c.id LIMIT 1{}) AND {} AND "
             "(lease_expires_at IS NULL OR lease_expires_at < $2) RETURNING {}",
-            kNonFinal, kNonFinal, kNonFinal, kScanCols),
+            kNonFinal, kNonFinal, s_.SkipLockedClause(), kNonFinal, kScanCols),
         {std::string(owner), Ms(now), Ms(lease_until)});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::optional<Scan>();
     return std::optional<Scan>(ToScan(rows->front()));
+  }
+  core::Result<QueueBacklog> Backlog() override {
+    auto rows = s_.Query("SELECT COUNT(*), MIN(created_at) FROM scans WHERE state = $1",
+                         {std::string(ScanStateName(ScanState::kWaiting))});
+    if (!rows) return std::unexpected(rows.error());
+    QueueBacklog b;
+    if (!rows->empty()) {
+      b.waiting = ToInt(rows->front()[0]);
+      b.oldest_created_at = ToOptTime(rows->front()[1]);
+    }
+    return b;
   }
   core::Result<bool> Heartbeat(std::int64_t id, std::string_view owner, Time until) override {
     auto rows = s_.Query(
@@ -208,10 +223,13 @@ class SqlScans final : public ScanRepository {
     return ToBool(rows->front()[0]);
   }
   core::Status ReleaseLease(std::int64_t id, std::string_view owner) override {
-    return Touched(s_.Query("UPDATE scans SET lease_owner = '', lease_expires_at = NULL WHERE id "
-                            "= $1 AND lease_owner = $2 RETURNING id",
-                            {Int(id), std::string(owner)}),
-                   id);
+    return Touched(
+        s_.Query(fmt::format("UPDATE scans SET lease_owner = '', lease_expires_at = NULL, "
+                             "attempts = CASE WHEN {} AND attempts > 0 THEN attempts - 1 ELSE "
+                             "attempts END WHERE id = $1 AND lease_owner = $2 RETURNING id",
+                             kNonFinal),
+                 {Int(id), std::string(owner)}),
+        id);
   }
 
  private:

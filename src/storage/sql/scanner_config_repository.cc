@@ -1,6 +1,8 @@
 // SQL of a project's scanner configurations.
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "storage/sql/query_builder.h"
 #include "storage/sql/repositories.h"
 
@@ -10,7 +12,20 @@ namespace {
 constexpr const char* kCols =
     "id, project_id, tool, environment, repository_key, branch, include_patterns, "
     "exclude_patterns, meta_data, scan_tag, schedule_enabled, schedule_recurrence, "
-    "schedule_interval, schedule_days, webhook_url, sealed_webhook_secret, created_at";
+    "schedule_interval, schedule_days, webhook_url, sealed_webhook_secret, created_at, "
+    "schedule_days_of_month, schedule_start_at, schedule_end_at, schedule_count";
+
+std::vector<int> ToNumbers(const Value& v) {
+  std::vector<int> out;
+  for (const std::string& line : ToLines(v)) out.push_back(std::atoi(line.c_str()));
+  return out;
+}
+
+Value Numbers(const std::vector<int>& items) {
+  std::vector<std::string> lines;
+  for (int i : items) lines.push_back(std::to_string(i));
+  return Lines(lines);
+}
 
 ScannerConfig ToConfig(const Row& r) {
   ScannerConfig c;
@@ -31,6 +46,10 @@ ScannerConfig ToConfig(const Row& r) {
   c.webhook_url = ToText(r[14]);
   c.sealed_webhook_secret = ToText(r[15]);
   c.created_at = ToTime(r[16]);
+  c.schedule.days_of_month = ToNumbers(r[17]);
+  c.schedule.start_at = ToOptTime(r[18]);
+  c.schedule.end_at = ToOptTime(r[19]);
+  if (r[20]) c.schedule.count = static_cast<int>(ToInt(r[20]));
   return c;
 }
 
@@ -53,6 +72,10 @@ std::vector<Value> Params(const ScannerConfig& c) {
           Lines(c.schedule.days),
           c.webhook_url,
           c.sealed_webhook_secret,
+          Numbers(c.schedule.days_of_month),
+          Ms(c.schedule.start_at),
+          Ms(c.schedule.end_at),
+          c.schedule.count ? Int(*c.schedule.count) : Value{},
           Ms(created)};
 }
 
@@ -61,12 +84,15 @@ class SqlScannerConfigs final : public ScannerConfigRepository {
   explicit SqlScannerConfigs(Session& s) : s_(s) {}
   core::Result<ScannerConfig> Create(const ScannerConfig& c) override {
     auto rows = s_.Query(
-        fmt::format("INSERT INTO scanner_configs (project_id, tool, environment, repository_key, "
-                    "branch, include_patterns, exclude_patterns, meta_data, scan_tag, "
-                    "schedule_enabled, schedule_recurrence, schedule_interval, schedule_days, "
-                    "webhook_url, sealed_webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5, "
-                    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING {}",
-                    kCols),
+        fmt::format(
+            "INSERT INTO scanner_configs (project_id, tool, environment, repository_key, "
+            "branch, include_patterns, exclude_patterns, meta_data, scan_tag, "
+            "schedule_enabled, schedule_recurrence, schedule_interval, schedule_days, "
+            "webhook_url, sealed_webhook_secret, schedule_days_of_month, schedule_start_at, "
+            "schedule_end_at, schedule_count, created_at) VALUES ($1, $2, $3, $4, $5, "
+            "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) "
+            "RETURNING {}",
+            kCols),
         Params(c));
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return core::Fail(core::ErrorCode::kInternal, "insert returned no row");
@@ -90,7 +116,8 @@ class SqlScannerConfigs final : public ScannerConfigRepository {
         "repository_key = $4, branch = $5, include_patterns = $6, exclude_patterns = $7, "
         "meta_data = $8, scan_tag = $9, schedule_enabled = $10, schedule_recurrence = $11, "
         "schedule_interval = $12, schedule_days = $13, webhook_url = $14, "
-        "sealed_webhook_secret = $15 WHERE id = $16 RETURNING id",
+        "sealed_webhook_secret = $15, schedule_days_of_month = $16, schedule_start_at = $17, "
+        "schedule_end_at = $18, schedule_count = $19 WHERE id = $20 RETURNING id",
         params);
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) {

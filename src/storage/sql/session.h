@@ -25,6 +25,10 @@ class Session {
                                    const std::vector<Value>& params) = 0;
   // Runs a script of several statements without parameters (migrations).
   virtual core::Status Script(std::string_view script) = 0;
+  // The row-locking clause a job-queue claim appends to its candidate SELECT so concurrent
+  // claimers in other processes skip rows another one is taking (" FOR UPDATE SKIP LOCKED" on
+  // PostgreSQL); empty where one writer at a time holds the database (SQLite).
+  virtual std::string_view SkipLockedClause() const { return {}; }
 };
 
 struct Migration {

@@ -123,6 +123,7 @@ class SqlStore::LockedSession final : public Session {
     std::lock_guard lock(mu_);
     return inner_.Script(script);
   }
+  std::string_view SkipLockedClause() const override { return inner_.SkipLockedClause(); }
 
  private:
   SqlStore& store_;

@@ -83,10 +83,11 @@ class SqlDeliveries final : public WebhookDeliveryRepository {
         "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $2) AND "
         "(lease_expires_at IS NULL OR lease_expires_at < $2)";
     auto rows = s_.Query(
-        fmt::format("UPDATE webhook_deliveries SET lease_owner = $1, lease_expires_at = $3 WHERE "
-                    "id = (SELECT id FROM webhook_deliveries WHERE {} ORDER BY id LIMIT 1) AND {} "
-                    "RETURNING {}",
-                    kDue, kDue, kDeliveryCols),
+        fmt::format(
+            "UPDATE webhook_deliveries SET lease_owner = $1, lease_expires_at = $3 WHERE "
+            "id = (SELECT id FROM webhook_deliveries WHERE {} ORDER BY id LIMIT 1{}) AND {} "
+            "RETURNING {}",
+            kDue, s_.SkipLockedClause(), kDue, kDeliveryCols),
         {std::string(owner), Ms(now), Ms(lease_until)});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::optional<WebhookDeliveryRow>();
