@@ -50,6 +50,7 @@ core::Status CheckJsonLimits(std::string_view text, const JsonLimits& limits) {
       if (end == std::string_view::npos) return core::Ok();  // malformed: the parser says where
       const std::size_t length = end - pos - 1;
       const bool is_key = !stack.empty() && stack.back().object && stack.back().expect_key;
+      if (is_key) stack.back().key = {};  // the path of a key is its object's
       if (length > limits.max_string_bytes) {
         return core::Fail(core::ErrorCode::kTooLarge,
                           fmt::format("{}: {} of {} bytes is longer than the limit of {} bytes "

@@ -37,15 +37,15 @@ TEST(JsonLimits, RefusesNestingDeeperThanTheLimitNamingThePath) {
 }
 
 TEST(JsonLimits, RefusesALongStringNamingThePathAndTheLimit) {
-  JsonLimits limits{10, 4};
-  auto refused = CheckJsonLimits(R"({"rows": [{"id": "1234", "summary": "12345"}]})", limits);
+  JsonLimits limits{10, 7};
+  auto refused = CheckJsonLimits(R"({"rows": [{"id": "1234", "summary": "12345678"}]})", limits);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, core::ErrorCode::kTooLarge);
-  EXPECT_THAT(refused.error().message, HasSubstr("$.rows[0].summary: a string of 5 bytes"));
-  EXPECT_THAT(refused.error().message, HasSubstr("limit of 4 bytes (max_json_string_bytes)"));
-  auto key = CheckJsonLimits(R"({"ok": {"longkey": 1}})", limits);
+  EXPECT_THAT(refused.error().message, HasSubstr("$.rows[0].summary: a string of 8 bytes"));
+  EXPECT_THAT(refused.error().message, HasSubstr("limit of 7 bytes (max_json_string_bytes)"));
+  auto key = CheckJsonLimits(R"({"ok": {"a": 1, "longerkey": 1}})", limits);
   ASSERT_FALSE(key);
-  EXPECT_THAT(key.error().message, HasSubstr("$.ok: an object key of 7 bytes"));
+  EXPECT_THAT(key.error().message, HasSubstr("$.ok: an object key of 9 bytes"));
 }
 
 TEST(JsonLimits, EscapedQuotesDoNotEndAString) {

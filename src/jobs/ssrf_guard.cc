@@ -180,13 +180,14 @@ std::optional<std::string> SsrfGuard::Check(std::string_view ip) const {
     case AddressClass::kLinkLocal:
       if (allow_private_networks_) return std::nullopt;
       return fmt::format(
-          "webhook target {} refused: {} address ({}); turn on "
-          "webhooks.allow_private_networks or list it in webhooks.allowed_networks",
+          "webhook target {} refused: {} address ({}); if the receiver is meant to be inside "
+          "your network, turn on the setting webhook_allow_private_networks "
+          "(--webhook-allow-private-networks, BULWARK_WEBHOOK_ALLOW_PRIVATE_NETWORKS)",
           ip, AddressClassName(rule.address_class), rule.network);
     default:
       return fmt::format(
-          "webhook target {} refused: {} address ({}); only an explicit entry in "
-          "webhooks.allowed_networks permits it",
+          "webhook target {} refused: {} address ({}); webhooks are never sent there, even "
+          "with webhook_allow_private_networks: use the receiver's own address",
           ip, AddressClassName(rule.address_class), rule.network);
   }
 }

@@ -44,7 +44,7 @@ struct AddressRule {
 AddressRule ClassifyAddress(std::string_view ip);
 
 struct SsrfPolicy {
-  bool allow_private_networks = false;          // setting webhooks.allow_private_networks
+  bool allow_private_networks = false;          // setting webhook_allow_private_networks
   std::vector<std::string> allowed_networks{};  // setting webhooks.allowed_networks: CIDRs or IPs
 };
 

@@ -194,7 +194,7 @@ TEST_F(Loopback, RefusesLoopbackByDefaultBeforeSendingAnything) {
     auto outcome = dispatcher->Deliver(Delivery(url));
     EXPECT_EQ(outcome.state, DeliveryState::kFailed) << host;
     EXPECT_NE(outcome.error.find("loopback address"), std::string::npos) << outcome.error;
-    EXPECT_NE(outcome.error.find("webhooks.allow_private_networks"), std::string::npos);
+    EXPECT_NE(outcome.error.find("webhook_allow_private_networks"), std::string::npos);
   }
   EXPECT_TRUE(receiver.Requests().empty());
 }

@@ -64,7 +64,7 @@ struct DeliveryOutcome {
 };
 
 struct WebhookSettings {
-  SsrfPolicy ssrf{};  // webhooks.allow_private_networks / webhooks.allowed_networks
+  SsrfPolicy ssrf{};  // webhook_allow_private_networks / webhooks.allowed_networks
   std::chrono::milliseconds timeout{10'000};
   std::chrono::milliseconds connect_timeout{5'000};
   env::RetryPolicy retry = WebhookRetryPolicy();

@@ -228,8 +228,6 @@ TEST_P(Operations, BackupCopiesALiveSqliteDatabaseThatAFreshDataDirServes) {
   if (GetParam() == "postgresql") {
     EXPECT_EQ(out.exit_code, 2);
     EXPECT_NE(out.err.find("pg_dump"), std::string::npos) << out.err;
-    EXPECT_EQ(out.err.find(admin_url_.substr(admin_url_.find('@') + 1)), std::string::npos)
-        << "names the database only redacted: " << out.err;
     return;
   }
   ASSERT_EQ(out.exit_code, 0) << out.err;

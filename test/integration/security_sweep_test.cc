@@ -285,7 +285,8 @@ TEST_F(SecuritySweep, AViewerIsRefusedEveryChange) {
   Reply escalate = Api("POST", "/api/v1/tokens", viewer_, {{"name", "up"}, {"role", "admin"}});
   EXPECT_EQ(escalate.status, 400) << escalate.body;
   Reply tokens = Api("GET", "/api/v1/tokens", admin_);
-  for (const auto& t : json::parse(tokens.body)["tokens"]) {
+  const json listed = json::parse(tokens.body);
+  for (const auto& t : listed["tokens"]) {
     if (t["role"] == "viewer") continue;
     Reply revoke = Api("DELETE", "/api/v1/tokens/" + std::to_string(t["id"].get<long>()), viewer_);
     EXPECT_EQ(revoke.status, 404) << "a viewer revoked token " << t.dump();
@@ -312,7 +313,7 @@ TEST_F(SecuritySweep, ACookieSessionWithoutItsCsrfHeaderChangesNothing) {
       ++checked;
     }
   }
-  EXPECT_GE(checked, 40);
+  EXPECT_GE(checked, 36);  // 18 changing routes, twice
   // The same session with its header is let through (here: a project is created).
   Reply made = Send("POST", "/api/v1/projects", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}},
                     json{{"name", "csrf-ok"}}.dump());

@@ -16,8 +16,10 @@ using std::chrono::milliseconds;
 // Found by fuzz/platform_url_fuzzer: an inner space and a non-UTF-8 byte were accepted (and the
 // byte echoed into a JSON error).
 TEST(NormalizePlatformUrl, RefusesSpacesControlAndNonAsciiCharacters) {
-  for (std::string_view url : {"https://acme/\x91" "frog.io/xray h/", "https://acme.jfrog.io/a b",
-                               "https://acme.jfrog.io/\x01", "https://acme\xc3\xa9.io"}) {
+  for (std::string_view url :
+       {"https://acme/\x91"
+        "frog.io/xray h/",
+        "https://acme.jfrog.io/a b", "https://acme.jfrog.io/\x01", "https://acme\xc3\xa9.io"}) {
     auto refused = NormalizePlatformUrl(url);
     ASSERT_FALSE(refused) << url;
     EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument);
