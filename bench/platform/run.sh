@@ -93,7 +93,10 @@ list="$BULWARK_URL/api/v1/projects/$fill_pid/findings?severity=high&limit=100"
 echo "== wrk: 2 threads, $connections connections, ${seconds} s; database $db_findings findings," \
   "queried project $proj_findings"
 health=$(bench_wrk "$seconds" "$connections" "$BULWARK_URL/healthz")
+c0=$(server_cpu)
 listing=$(bench_wrk "$seconds" "$connections" "$list")
+cpu_ms=$(awk -v a="$c0" -v b="$(server_cpu)" -v n="$(field requests "$listing")" \
+  'BEGIN {printf "%.2f", (b - a) * 1000 / (n > 0 ? n : 1)}')
 printf '%-40s %9s %8s %8s %8s %7s\n' request req/s p50_ms p95_ms p99_ms errors
 for name in healthz findings; do
   line=$([ $name = healthz ] && echo "$health" || echo "$listing")
@@ -103,5 +106,7 @@ for name in healthz findings; do
     "$(field p99_ms "$line")" "$(($(field errors "$line") + $(field non2xx "$line")))"
 done
 awk -v r="$(field rps "$listing")" -v h="$(field rps "$health")" -v p95="$(field p95_ms "$listing")" \
-  'BEGIN { printf "findings list: %.2f of /healthz req/s; goals p95 <20 ms: %s, >=1000 req/s: %s\n",
-    r / h, (p95 < 20 ? "met" : "MISSED"), (r >= 1000 ? "met" : "MISSED") }'
+  -v cpu="$cpu_ms" -v cores="$(nproc)" 'BEGIN {
+  printf "findings list: %.2f of /healthz req/s; server CPU %.2f ms per request (%s cores: at most"\
+    " %.0f req/s); goals p95 <20 ms: %s, >=1000 req/s: %s\n", r / h, cpu, cores,
+    cores * 1000 / cpu, (p95 < 20 ? "met" : "MISSED"), (r >= 1000 ? "met" : "MISSED") }'

@@ -2,8 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "storage/store.h"
 #include "storage/store_test_fixture.h"
@@ -446,6 +449,77 @@ TEST_P(Lifecycle, OutboxKeepsEventsUntilPublished) {
   EXPECT_EQ((*pending)[0].payload, "{\"id\":7}");
   ASSERT_TRUE(store_->Events().MarkPublished(appended->id, T(2)));
   EXPECT_TRUE(store_->Events().Pending(10)->empty());
+}
+
+TEST_P(Lifecycle, CountsFollowEveryCommitIncludingOnesMadeBehindTheStoresBack) {
+  Project p = MakeProject("app");
+  std::vector<domain::Finding> report;
+  for (int i = 0; i < 40; ++i) {
+    report.push_back(Vuln("XRAY-" + std::to_string(2000 + i),
+                          "npm://pkg" + std::to_string(i) + ":1.0.0", Severity::kHigh));
+  }
+  FindingFilter f;
+  f.project_id = p.id;
+  f.severities = {Severity::kHigh};
+  auto count = [&] { return store_->Findings().Count(f).value_or(-1); };
+  EXPECT_EQ(count(), 0);
+  Scan s1 = NewScan(p.id);
+  Apply(p.id, "main", report, s1.id, T(10));
+  EXPECT_EQ(count(), 40);
+  EXPECT_EQ(count(), 40);
+  ExecRaw("DELETE FROM findings WHERE id = (SELECT MIN(id) FROM findings)");
+  EXPECT_EQ(count(), 39) << "a commit of another connection";
+  ExecRaw("UPDATE findings SET severity = 2 WHERE id = (SELECT MIN(id) FROM findings)");
+  EXPECT_EQ(count(), 38);
+  Scan s2 = NewScan(p.id);
+  report.push_back(Vuln("XRAY-3000", "npm://extra:1.0.0", Severity::kHigh));
+  Apply(p.id, "main", report, s2.id, T(20));
+  // The deleted row is new again, the extra row is new; the row edited behind the store's back
+  // keeps its content hash, so it counts as unchanged and stays medium.
+  EXPECT_EQ(count(), 40);
+}
+
+// SQLite runs reads on their own connections (WAL): a read made while another thread holds a
+// transaction answers from the last commit instead of waiting. PostgreSQL keeps one connection.
+TEST_P(Lifecycle, ReadsOfOtherThreadsDoNotWaitForAnOpenTransaction) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "one connection on PostgreSQL";
+  Project p = MakeProject("app");
+  std::mutex mu;
+  std::condition_variable cv;
+  bool in_transaction = false, read_done = false;
+  std::thread writer([&] {
+    auto s = store_->WithTransaction([&](Repositories& r) -> core::Status {
+      Project q;
+      q.name = "uncommitted";
+      if (auto created = r.Projects().Create(q); !created) return std::unexpected(created.error());
+      std::unique_lock lock(mu);
+      in_transaction = true;
+      cv.notify_all();
+      // Held until the other thread has read; bounded so a regression fails instead of hanging.
+      cv.wait_for(lock, 30s, [&] { return read_done; });
+      return core::Ok();
+    });
+    EXPECT_TRUE(s) << s.error().message;
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_transaction; });
+  }
+  auto read = store_->Projects().Get(p.id);
+  auto uncommitted = store_->Projects().GetByName("uncommitted");
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(in_transaction);
+    EXPECT_FALSE(read_done);
+    read_done = true;
+  }
+  cv.notify_all();
+  writer.join();
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->name, "app");
+  ASSERT_FALSE(uncommitted) << "a read sees only committed rows";
+  EXPECT_EQ(uncommitted.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->Projects().GetByName("uncommitted")) << "visible once committed";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Lifecycle, ::testing::Values("sqlite", "postgresql"),
