@@ -208,8 +208,9 @@ core::Status ScanRunner::Execute(const Scan& scan, const std::atomic<bool>& canc
   domain::FindingSet set;
   SetSink sink(set, cancel);
   if (IsImport(scan)) {
+    // No validation pass first: the findings are collected in memory and applied in one
+    // transaction below, so a file refused half-way stores nothing anyway.
     ingest::ParseOptions options;
-    options.validate_before_emit = true;
     auto parsed = ingest::ParseFile(scan.source_path, ingest::Format::kAuto, sink, options);
     if (!parsed) return std::unexpected(parsed.error());
   } else {
