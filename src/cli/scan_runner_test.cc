@@ -64,13 +64,15 @@ TEST_F(ScanRunnerTest, AFailedReleaseFailsTheBuildAfterPassedThresholds) {
                   {"status", "failed"},
                   {"violations", {{{"severity", "high"}, {"count", 2}, {"max", 1}}}}};
   EXPECT_EQ(Run(), 1) << out_.str() << err_.str();
-  EXPECT_THAT(out_.str(), HasSubstr("scan failed to pass release criteria: project does not pass "
+  EXPECT_THAT(err_.str(), HasSubstr("scan failed to pass release criteria: project does not pass "
                                     "release criteria due to [SCA] failure"));
   EXPECT_THAT(out_.str(), HasSubstr("high findings: 2 open, the release policy allows 1"));
   EXPECT_THAT(out_.str(), Not(HasSubstr("scan passed security tests successfully")));
   ASSERT_EQ(api_.CountRequests("GET", "/projects/7/release"), 1);
   for (const auto& r : api_.requests) {
-    if (r.path == "/projects/7/release") EXPECT_EQ(r.query, "branch=main");
+    if (r.path == "/projects/7/release") {
+      EXPECT_EQ(r.query, "branch=main");
+    }
   }
 }
 
@@ -94,7 +96,7 @@ TEST_F(ScanRunnerTest, ReleaseCommandAnswersLikeKdtRelease) {
   out_.str("");
   EXPECT_EQ(RunRelease(args, io), 1);
   EXPECT_THAT(out_.str(), HasSubstr("STATUS    SAST"));
-  EXPECT_THAT(out_.str(), HasSubstr("project does not pass release criteria due to [SCA] failure"));
+  EXPECT_THAT(err_.str(), HasSubstr("project does not pass release criteria due to [SCA] failure"));
   args.any_category = true;  // e.g. --sast only: an SCA failure does not count
   out_.str("");
   EXPECT_EQ(RunRelease(args, io), 0);
