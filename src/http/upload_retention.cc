@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
+#include <vector>
 
 namespace bulwark::http {
 namespace {
@@ -46,66 +48,63 @@ std::vector<fs::path> FilesOf(const fs::path& entry) {
   return files;
 }
 
+// Forwards to `inner` and reports every scan it moves to a final state.
 class RetainingScans final : public storage::ScanRepository {
  public:
-  RetainingScans(storage::Store& store, fs::path uploads_dir)
-      : store_(store), uploads_dir_(std::move(uploads_dir)) {}
+  using OnFinal = std::function<void(std::int64_t)>;
+  RetainingScans(storage::ScanRepository& inner, OnFinal on_final)
+      : inner_(inner), on_final_(std::move(on_final)) {}
 
-  core::Result<Scan> Create(const Scan& scan) override { return inner().Create(scan); }
-  core::Result<Scan> Get(std::int64_t id) override { return inner().Get(id); }
+  core::Result<Scan> Create(const Scan& scan) override { return inner_.Create(scan); }
+  core::Result<Scan> Get(std::int64_t id) override { return inner_.Get(id); }
   core::Result<storage::Page<Scan>> List(const storage::ScanFilter& filter,
                                          const storage::PageRequest& page) override {
-    return inner().List(filter, page);
+    return inner_.List(filter, page);
   }
   core::Result<std::int64_t> Count(const storage::ScanFilter& filter) override {
-    return inner().Count(filter);
+    return inner_.Count(filter);
   }
   core::Status Transition(std::int64_t id, ScanState state, int progress, storage::Time at,
                           std::optional<std::string> error,
                           std::optional<std::string> hint) override {
-    auto moved = inner().Transition(id, state, progress, at, std::move(error), std::move(hint));
-    if (moved && storage::IsFinal(state)) Release(id);
+    auto moved = inner_.Transition(id, state, progress, at, std::move(error), std::move(hint));
+    if (moved && storage::IsFinal(state)) on_final_(id);
     return moved;
   }
   core::Status SetOutcome(std::int64_t id, const storage::ScanOutcome& outcome) override {
-    return inner().SetOutcome(id, outcome);
+    return inner_.SetOutcome(id, outcome);
   }
   core::Status SetXrayReportId(std::int64_t id, std::string_view report_id) override {
-    return inner().SetXrayReportId(id, report_id);
+    return inner_.SetXrayReportId(id, report_id);
   }
   core::Result<Scan> RequestCancel(std::int64_t id, storage::Time at) override {
-    auto scan = inner().RequestCancel(id, at);
-    if (scan && storage::IsFinal(scan->state)) Release(id);
+    auto scan = inner_.RequestCancel(id, at);
+    if (scan && storage::IsFinal(scan->state)) on_final_(id);
     return scan;
   }
   core::Result<std::optional<Scan>> ClaimNext(std::string_view owner, storage::Time now,
                                               storage::Time lease_until) override {
-    return inner().ClaimNext(owner, now, lease_until);
+    return inner_.ClaimNext(owner, now, lease_until);
   }
   core::Result<bool> Heartbeat(std::int64_t id, std::string_view owner,
                                storage::Time lease_until) override {
-    return inner().Heartbeat(id, owner, lease_until);
+    return inner_.Heartbeat(id, owner, lease_until);
   }
   core::Status ReleaseLease(std::int64_t id, std::string_view owner) override {
-    return inner().ReleaseLease(id, owner);
+    return inner_.ReleaseLease(id, owner);
   }
+  core::Result<storage::QueueBacklog> Backlog() override { return inner_.Backlog(); }
 
  private:
-  storage::ScanRepository& inner() { return store_.Scans(); }
-  void Release(std::int64_t id) {
-    if (auto s = ReleaseUpload(store_, uploads_dir_, id); !s) {
-      spdlog::warn("scan id={} upload not deleted: {}", id, s.error().message);
-    }
-  }
-
-  storage::Store& store_;
-  fs::path uploads_dir_;
+  storage::ScanRepository& inner_;
+  OnFinal on_final_;
 };
 
-class RetainingStore final : public storage::Store {
+// `inner`'s repositories with RetainingScans in place of its Scans().
+class RetainingRepositories : public storage::Repositories {
  public:
-  RetainingStore(storage::Store& inner, fs::path uploads_dir)
-      : inner_(inner), scans_(inner, std::move(uploads_dir)) {}
+  RetainingRepositories(storage::Repositories& inner, RetainingScans::OnFinal on_final)
+      : inner_(inner), scans_(inner.Scans(), std::move(on_final)) {}
 
   storage::UserRepository& Users() override { return inner_.Users(); }
   storage::TokenRepository& Tokens() override { return inner_.Tokens(); }
@@ -121,17 +120,63 @@ class RetainingStore final : public storage::Store {
   storage::ScheduleSlotRepository& ScheduleSlots() override { return inner_.ScheduleSlots(); }
   storage::LoginSessionRepository& LoginSessions() override { return inner_.LoginSessions(); }
   storage::AuditRepository& Audit() override { return inner_.Audit(); }
-  // Inside a transaction nothing is final before the commit: calls go to the inner store.
+  storage::SealedSecretRepository& SealedSecrets() override { return inner_.SealedSecrets(); }
+
+ private:
+  storage::Repositories& inner_;
+  RetainingScans scans_;
+};
+
+class RetainingStore final : public storage::Store {
+ public:
+  RetainingStore(storage::Store& inner, fs::path uploads_dir)
+      : inner_(inner),
+        uploads_dir_(std::move(uploads_dir)),
+        repos_(inner, [this](std::int64_t id) { Release(id); }) {}
+
+  storage::UserRepository& Users() override { return repos_.Users(); }
+  storage::TokenRepository& Tokens() override { return repos_.Tokens(); }
+  storage::IntegrationRepository& Integrations() override { return repos_.Integrations(); }
+  storage::ProjectRepository& Projects() override { return repos_.Projects(); }
+  storage::ScannerConfigRepository& ScannerConfigs() override { return repos_.ScannerConfigs(); }
+  storage::ScanRepository& Scans() override { return repos_.Scans(); }
+  storage::FindingRepository& Findings() override { return repos_.Findings(); }
+  storage::EventRepository& Events() override { return repos_.Events(); }
+  storage::WebhookDeliveryRepository& WebhookDeliveries() override {
+    return repos_.WebhookDeliveries();
+  }
+  storage::ScheduleSlotRepository& ScheduleSlots() override { return repos_.ScheduleSlots(); }
+  storage::LoginSessionRepository& LoginSessions() override { return repos_.LoginSessions(); }
+  storage::AuditRepository& Audit() override { return repos_.Audit(); }
+  storage::SealedSecretRepository& SealedSecrets() override { return repos_.SealedSecrets(); }
+  // Inside a transaction nothing is final before the commit: the scans it moves to a final state
+  // are noted, and their uploads released once it committed.
   core::Status WithTransaction(
       const std::function<core::Status(storage::Repositories&)>& fn) override {
-    return inner_.WithTransaction(fn);
+    std::vector<std::int64_t> finished;
+    auto done = inner_.WithTransaction([&](storage::Repositories& tx) {
+      finished.clear();  // a retried transaction starts over
+      RetainingRepositories repos(tx, [&](std::int64_t id) { finished.push_back(id); });
+      return fn(repos);
+    });
+    if (done) {
+      for (std::int64_t id : finished) Release(id);
+    }
+    return done;
   }
   core::Result<storage::SchemaStatus> CheckReady() override { return inner_.CheckReady(); }
   std::string_view Backend() const override { return inner_.Backend(); }
 
  private:
+  void Release(std::int64_t id) {
+    if (auto s = ReleaseUpload(inner_, uploads_dir_, id); !s) {
+      spdlog::warn("scan id={} upload not deleted: {}", id, s.error().message);
+    }
+  }
+
   storage::Store& inner_;
-  RetainingScans scans_;
+  fs::path uploads_dir_;
+  RetainingRepositories repos_;
 };
 
 }  // namespace

@@ -72,6 +72,31 @@ TEST_F(UploadRetention, FinalStateDeletesTheUploadOnceNoScanStillNeedsIt) {
   EXPECT_FALSE(fs::exists(file.parent_path()));
 }
 
+// The scan runner finishes a scan inside the transaction that stores its findings: the upload
+// goes once that transaction committed, and stays when it rolled back.
+TEST_F(UploadRetention, AScanFinishedInsideATransactionDeletesItsUploadAfterTheCommit) {
+  auto store = WithUploadRetention(*store_, uploads_);
+  const auto now = std::chrono::system_clock::now();
+  const fs::path kept = WriteUpload("rolled-back");
+  const auto first = NewScan(kept);
+  auto rolled_back = store->WithTransaction([&](storage::Repositories& tx) -> core::Status {
+    if (auto s = tx.Scans().Transition(first.id, ScanState::kFinished, 100, now); !s) return s;
+    return core::Fail(core::ErrorCode::kInternal, "fails after the transition");
+  });
+  ASSERT_FALSE(rolled_back);
+  EXPECT_TRUE(fs::exists(kept));
+
+  const fs::path gone = WriteUpload("committed");
+  const auto second = NewScan(gone);
+  auto committed = store->WithTransaction([&](storage::Repositories& tx) -> core::Status {
+    auto s = tx.Scans().Transition(second.id, ScanState::kFinished, 100, now);
+    EXPECT_TRUE(fs::exists(gone)) << "deleted before the commit";
+    return s;
+  });
+  ASSERT_TRUE(committed) << committed.error().message;
+  EXPECT_FALSE(fs::exists(gone.parent_path()));
+}
+
 TEST_F(UploadRetention, CancelingAWaitingScanDeletesItsUpload) {
   auto store = WithUploadRetention(*store_, uploads_);
   const fs::path file = WriteUpload("upload-2");
