@@ -50,12 +50,13 @@ std::optional<storage::ScannerConfig> ConfigOf(storage::Repositories& r,
     if (config) return *config;
     return std::nullopt;
   }
-  auto listed = r.ScannerConfigs().List({scan.project_id, scan.tool}, {1000, ""});
-  if (!listed) return std::nullopt;
-  for (const auto& c : listed->items) {
-    if (c.branch == scan.branch) return c;
-  }
-  return std::nullopt;
+  storage::ScannerConfigFilter filter;
+  filter.project_id = scan.project_id;
+  filter.tool = scan.tool;
+  filter.branch = scan.branch;
+  auto listed = r.ScannerConfigs().List(filter, {1, ""});
+  if (!listed || listed->items.empty()) return std::nullopt;
+  return listed->items.front();
 }
 
 std::string_view RowState(DeliveryState state) {
