@@ -26,7 +26,8 @@ void Import(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
                                                              ? "tool: required (e.g. jfrogxraysca)"
                                                              : "branch: required (e.g. main)"});
   }
-  if (auto parsed = ValidateUpload(ctx, *up); !parsed) {
+  auto parsed = ValidateUpload(ctx, *up);
+  if (!parsed) {
     DiscardUpload(*up);
     nlohmann::json body = {{"code", core::ErrorCodeName(parsed.error().code)},
                            {"message", parsed.error().message}};
@@ -50,7 +51,9 @@ void Import(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
     return WriteError(res, created.error());
   }
   if (ctx.wake_scan_workers) ctx.wake_scan_workers();
-  WriteJson(res, 202, ScanJson(*created, project->name));
+  nlohmann::json body = ScanJson(*created, project->name);
+  body["format"] = ingest::FormatName(parsed->format);  // what the upload was detected as
+  WriteJson(res, 202, body);
 }
 
 }  // namespace

@@ -72,11 +72,9 @@ core::Result<Upload> ReceiveUpload(ApiContext& ctx, const httplib::Request& req,
   return up;
 }
 
-core::Status ValidateUpload(const ApiContext& ctx, const Upload& upload) {
+core::Result<ingest::ParseReport> ValidateUpload(const ApiContext& ctx, const Upload& upload) {
   CheckSink check;
-  auto parsed = ingest::ParseFile(upload.path, ingest::Format::kAuto, check, ctx.ImportOptions());
-  if (!parsed) return std::unexpected(parsed.error());
-  return core::Ok();
+  return ingest::ParseFile(upload.path, ingest::Format::kAuto, check, ctx.ImportOptions());
 }
 
 void DiscardUpload(const Upload& upload) {

@@ -13,6 +13,7 @@
 
 #include "http/api_context.h"
 #include "http/upload_reader.h"
+#include "ingest/ingest.h"
 
 namespace bulwark::http {
 
@@ -25,9 +26,9 @@ core::Result<Upload> ReceiveUpload(ApiContext& ctx, const httplib::Request& req,
                                    const httplib::ContentReader& reader,
                                    const std::string& file_part = "file");
 
-// Parses the whole file (keeping no finding) under the server's import limits; the ingest error
-// when it is not a report.
-core::Status ValidateUpload(const ApiContext& ctx, const Upload& upload);
+// Parses the whole file (keeping no finding) under the server's import limits: what it holds
+// (format, counts), or the ingest error when it is not a report.
+core::Result<ingest::ParseReport> ValidateUpload(const ApiContext& ctx, const Upload& upload);
 
 // Removes the upload's directory and file.
 void DiscardUpload(const Upload& upload);

@@ -218,6 +218,7 @@ test('upload an export; a malformed file is rejected in plain words', async () =
   await page.locator('#import-branch').fill('release');
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.getByRole('status').filter({ hasText: /Uploaded.*scan \d+ is/ }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'detected format: xray-ui-security-export' }).waitFor();
   await page.getByRole('link', { name: 'Follow it' }).click();
   await page.getByRole('heading', { name: /^Scan \d+ Finished/ }).waitFor({ timeout: 30000 });
   await page.locator('.facts').getByText('ui-import').waitFor();

@@ -120,6 +120,7 @@ TEST_F(ScanImport, ImportsAnXrayReportAndAReimportChangesNothing) {
   ASSERT_EQ(res->status, 202) << res->body;
   json scan = json::parse(res->body);
   EXPECT_EQ(scan["method"], "import");
+  EXPECT_EQ(scan["format"], "xray-report");  // what the upload was detected as
   EXPECT_EQ(scan["scan_tag"], "nightly");
   EXPECT_EQ(scan["scanner_id"], nullptr);
   EXPECT_EQ(scan["links"]["api"], "/api/v1/scans/" + std::to_string(scan["id"].get<int>()));
