@@ -137,6 +137,9 @@ test('an admin edits every field of a scanner', async () => {
   assert.equal(await again.locator('#sc-include').inputValue(), 'com/acme/**\norg/acme/**');
   assert.equal(await again.locator('#sc-secret').inputValue(), '');
   assert.equal(await again.locator('#sc-secret').getAttribute('placeholder'), 'set');
+  // The test ping goes to the saved URL; nothing listens on port 9, so it fails and says why.
+  await again.getByRole('button', { name: 'Send test ping' }).click();
+  await again.getByRole('status').filter({ hasText: /Test ping to http:\/\/127\.0\.0\.1:9 failed: / }).waitFor();
   await again.locator('#sc-tag').fill('release-43');
   await again.getByRole('button', { name: 'Save changes' }).click();
   await again.waitFor({ state: 'detached' });

@@ -43,6 +43,11 @@ export interface Schedule {
   days?: string[];
 }
 export interface Webhook { url: string; secret?: string; secret_set?: boolean }
+export interface WebhookPing {
+  delivery_id: string; event: string; target: string; signed: boolean; delivered: boolean;
+  outcome: 'delivered' | 'failed'; retryable: boolean; status: number | null; latency_ms: number;
+  response_snippet: string; error: string;
+}
 export interface Scanner {
   id: string | number; tool: string; environment?: string; repository_key: string; branch: string;
   include_patterns?: string[]; exclude_patterns?: string[]; meta_data?: string; scan_tag?: string;
@@ -218,6 +223,9 @@ export class ApiClient {
   }
   updateScanner(pid: string, sid: string | number, s: Partial<ScannerInput>) {
     return this.request<Scanner>('PATCH', `/projects/${pid}/scanners/${sid}`, s);
+  }
+  testWebhook(pid: string, sid: string | number) {
+    return this.request<WebhookPing>('POST', `/projects/${pid}/scanners/${sid}/webhook/test`);
   }
   deleteScanner(pid: string, sid: string | number) {
     return this.request<void>('DELETE', `/projects/${pid}/scanners/${sid}`);

@@ -2,11 +2,18 @@
 // patterns, Meta Data, Scan Tag, Scheduler and Webhook. It creates a scanner (POST) or, given
 // one, edits it (PATCH with every field; a stored webhook secret is kept unless a new one is typed).
 import { useState } from 'preact/hooks';
-import type { Scanner, ScannerInput, Schedule } from '../api';
+import type { Scanner, ScannerInput, Schedule, WebhookPing } from '../api';
 import { api } from '../api';
 import { RepositorySelect } from '../components/RepositorySelect';
 import { Drawer, ErrorBox, Field, Toggle } from '../components/ui';
 import { errorText, titleCase } from '../format';
+
+/** One line for a test ping's outcome: what the receiver answered, or why nothing arrived. */
+export function pingText(p: WebhookPing): string {
+  if (p.delivered) return `Test ping delivered to ${p.target}: HTTP ${p.status} in ${p.latency_ms} ms${p.signed ? ' (signed)' : ''}.`;
+  const why = p.error || (p.status ? `HTTP ${p.status}${p.response_snippet ? `: ${p.response_snippet}` : ''}` : 'no answer');
+  return `Test ping to ${p.target} failed: ${why}`;
+}
 
 export const ENVIRONMENTS = ['production', 'staging', 'develop', 'feature'];
 const RECURRENCES: Schedule['recurrence'][] = ['hourly', 'daily', 'weekly', 'monthly'];
@@ -58,6 +65,16 @@ export function ScannerForm({ projectId, scanner, onClose, onSaved }: {
   const [include, setInclude] = useState((scanner?.include_patterns ?? []).join('\n'));
   const [exclude, setExclude] = useState((scanner?.exclude_patterns ?? []).join('\n'));
   const [errors, setErrors] = useState<Errors>({});
+  const [ping, setPing] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pinging, setPinging] = useState(false);
+  const sendPing = async () => {
+    setPinging(true); setPing(null);
+    try {
+      const p = await api.testWebhook(projectId, scanner!.id);
+      setPing({ ok: p.delivered, text: pingText(p) });
+    } catch (err) { setPing({ ok: false, text: errorText(err) }); }
+    finally { setPinging(false); }
+  };
   const set = (p: Partial<ScannerInput>) => setS({ ...s, ...p });
   const sched = s.schedule!;
   const setSched = (p: Partial<Schedule>) => set({ schedule: { ...sched, ...p } });
@@ -128,6 +145,13 @@ export function ScannerForm({ projectId, scanner, onClose, onSaved }: {
             {input('sc-secret', s.webhook?.secret ?? '', (v) => set({ webhook: { ...s.webhook!, secret: v } }),
                    { type: 'password', autoComplete: 'new-password', placeholder: scanner?.webhook?.secret_set ? 'set' : '' })}
           </Field>
+          {editing && scanner!.webhook?.url ? (
+            <div class="actions">
+              <button class="btn" type="button" onClick={sendPing} disabled={pinging}>{pinging ? 'Sending…' : 'Send test ping'}</button>
+              <span class="muted">to the saved URL</span>
+            </div>
+          ) : <p class="muted">Save the scanner with a webhook URL to send a test ping.</p>}
+          {ping && <div class={ping.ok ? 'alert alert-ok' : 'alert alert-error'} role="status">{ping.text}</div>}
         </fieldset>
       </form>
     </Drawer>

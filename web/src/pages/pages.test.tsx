@@ -6,7 +6,7 @@ import { ApiError } from '../api';
 import { hasRole, UserContext } from '../session';
 import { ProjectForm, ProjectSettings } from './ProjectSettings';
 import { isMissingRoute, ScanDiffView } from './ScanDetail';
-import { scannerBody } from './ScannerForm';
+import { pingText, scannerBody } from './ScannerForm';
 
 let root: HTMLElement;
 beforeEach(() => { root = document.createElement('div'); document.body.appendChild(root); });
@@ -162,5 +162,20 @@ describe('scannerBody', () => {
     const b = scannerBody({ ...base, webhook: { url: '', secret: '' } }, '', '', false);
     expect(b.webhook).toBeNull();
     expect(b.environment).toBeUndefined();
+  });
+});
+
+describe('pingText', () => {
+  const base = { delivery_id: 'd1', event: 'ping', target: 'https://ci.example.com', signed: true,
+                 retryable: false, response_snippet: '', error: '', latency_ms: 12 };
+  it('says where a delivered ping went, with the status and whether it was signed', () => {
+    expect(pingText({ ...base, delivered: true, outcome: 'delivered', status: 204 }))
+      .toBe('Test ping delivered to https://ci.example.com: HTTP 204 in 12 ms (signed).');
+  });
+  it('gives the receiver answer or the transport error of a failed ping', () => {
+    expect(pingText({ ...base, delivered: false, outcome: 'failed', status: 500, response_snippet: 'boom' }))
+      .toBe('Test ping to https://ci.example.com failed: HTTP 500: boom');
+    expect(pingText({ ...base, delivered: false, outcome: 'failed', status: null, error: 'connection refused' }))
+      .toBe('Test ping to https://ci.example.com failed: connection refused');
   });
 });
