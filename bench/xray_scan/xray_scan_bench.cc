@@ -110,7 +110,9 @@ class Server {
   }
 
   json Call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    env::HttpRequest request{.method = method, .url = url_ + path};
+    env::HttpRequest request;
+    request.method = method;
+    request.url = url_ + path;
     request.headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}};
     if (!body.is_null()) request.body = body.dump();
     auto response = transport_.Send(request);
