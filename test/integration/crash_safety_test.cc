@@ -23,6 +23,7 @@
 #include "storage/store.h"
 #include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/fakes/webhook_receiver/webhook_receiver.h"
+#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
 
 namespace bulwark::testing {
@@ -67,18 +68,12 @@ class CrashSafety : public ::testing::TestWithParam<std::string> {
     fs::create_directories(dir_ / "data");
     db_url_ = "sqlite://" + (dir_ / "data" / "bulwark.db").string();
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      std::string why;
+      if (!pg_.Create("crash_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "crash_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      db_url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                "options=-csearch_path%3D" + schema_;
+      db_url_ = pg_.url();
     }
     auto store = storage::OpenStore(db_url_);
     ASSERT_TRUE(store) << store.error().message;
@@ -95,10 +90,7 @@ class CrashSafety : public ::testing::TestWithParam<std::string> {
     store_.reset();
     fake_.reset();
     fs::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   static storage::Time Now() { return env::Clock::System().Now(); }
@@ -204,7 +196,8 @@ class CrashSafety : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
-  std::string admin_url_, schema_, db_url_, log_;
+  std::string db_url_, log_;
+  PostgresSchema pg_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Process> server_;
   std::unique_ptr<fakes::FakeXrayProcess> fake_;

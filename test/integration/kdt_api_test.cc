@@ -17,6 +17,7 @@
 #include "env/crypto.h"
 #include "storage/store.h"
 #include "test/fakes/fake_xray/fake_xray_process.h"
+#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
 
 namespace bulwark::testing {
@@ -61,18 +62,12 @@ class KdtApi : public ::testing::TestWithParam<std::string> {
     args_ = {"serve", "--listen", "127.0.0.1:0", "--data-dir", (dir_ / "data").string()};
     db_url_ = "sqlite://" + (dir_ / "data" / "bulwark.db").string();
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      std::string why;
+      if (!pg_.Create("kdt_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "kdt_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      db_url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                "options=-csearch_path%3D" + schema_;
+      db_url_ = pg_.url();
       args_.push_back("--database");
       args_.push_back(db_url_);
     }
@@ -84,10 +79,7 @@ class KdtApi : public ::testing::TestWithParam<std::string> {
     server_.reset();
     fake_.reset();
     fs::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   void Start() {
@@ -273,7 +265,8 @@ class KdtApi : public ::testing::TestWithParam<std::string> {
 
   std::vector<std::string> args_;
   fs::path dir_;
-  std::string db_url_, admin_url_, schema_, url_, token_, scanner_id_;
+  std::string db_url_, url_, token_, scanner_id_;
+  PostgresSchema pg_;
   std::unique_ptr<Process> server_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<fakes::FakeXrayProcess> fake_;

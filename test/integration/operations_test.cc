@@ -16,6 +16,7 @@
 
 #include "env/crypto.h"
 #include "storage/store.h"
+#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
 
 namespace bulwark::testing {
@@ -47,28 +48,19 @@ class Operations : public ::testing::TestWithParam<std::string> {
     fs::create_directories(dir_ / "data");
     database_ = "sqlite://" + (dir_ / "data" / "bulwark.db").string();
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      std::string why;
+      if (!pg_.Create("ops_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "ops_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      database_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                  "options=-csearch_path%3D" + schema_;
+      database_ = pg_.url();
     }
   }
 
   void TearDown() override {
     server_.reset();
     fs::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   std::vector<std::string> Args(std::vector<std::string> args, const fs::path& data = {}) {
@@ -142,7 +134,8 @@ class Operations : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
-  std::string database_, admin_url_, schema_, url_, admin_;
+  std::string database_, url_, admin_;
+  PostgresSchema pg_;
   std::unique_ptr<Process> server_;
 };
 

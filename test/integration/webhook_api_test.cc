@@ -16,6 +16,7 @@
 #include "env/clock.h"
 #include "storage/store.h"
 #include "test/fakes/webhook_receiver/webhook_receiver.h"
+#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
 
 namespace bulwark::testing {
@@ -47,18 +48,12 @@ class WebhookApi : public ::testing::TestWithParam<std::string> {
     fs::create_directories(dir_ / "data");
     db_url_ = "sqlite://" + (dir_ / "data" / "bulwark.db").string();
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      std::string why;
+      if (!pg_.Create("hookapi_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "hookapi_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      db_url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                "options=-csearch_path%3D" + schema_;
+      db_url_ = pg_.url();
     }
     config_ = {"--data-dir", (dir_ / "data").string(), "--database", db_url_};
     std::vector<std::string> args = {"serve",       "--listen", "127.0.0.1:0",
@@ -88,10 +83,7 @@ class WebhookApi : public ::testing::TestWithParam<std::string> {
     }
     server_.reset();
     fs::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   static std::map<std::string, std::string> Env() { return {{"BULWARK_SECRET_KEY", kKeyHex}}; }
@@ -178,7 +170,8 @@ class WebhookApi : public ::testing::TestWithParam<std::string> {
   }
 
   fs::path dir_;
-  std::string admin_url_, schema_, db_url_, url_, admin_, member_, viewer_, scanners_;
+  std::string db_url_, url_, admin_, member_, viewer_, scanners_;
+  PostgresSchema pg_;
   std::vector<std::string> config_;
   std::unique_ptr<Process> server_;
   std::int64_t project_id_ = 0;
