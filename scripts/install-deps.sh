@@ -11,7 +11,7 @@ pkgs=(cmake ninja-build g++ pkg-config ccache
 # The web UI is built with Node.js and npm; use the ones on PATH when present.
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "$mode" = "test" ]; then
-  pkgs+=(postgresql chromium clang-14 libclang-rt-14-dev clang-19 libclang-rt-19-dev openssl curl python3 time)
+  pkgs+=(postgresql chromium clang-14 libclang-rt-14-dev clang-format clang-19 libclang-rt-19-dev openssl curl python3 time)
 fi
 if [ "$mode" = "bench" ]; then
   pkgs+=(wrk sqlite3 python3 time)

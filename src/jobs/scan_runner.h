@@ -2,7 +2,8 @@
 // claim one scan at a time under a lease they renew while working, so a crashed process's scans
 // are resumed by whoever claims them after the lease expires; a scanner configuration runs one
 // scan at a time (the queue query guarantees it). Two sources feed a domain::FindingSet:
-//  - import methods: the stored upload, ingest::ParseFile (in memory; a refused file stores nothing);
+//  - import methods: the stored upload, ingest::ParseFile (in memory; a refused file
+//    stores nothing);
 //  - bind/scheduled/kdt with a scanner config: the scanner adapter's RunApiScan, each page read
 //    with ingest::ParseReportPage.
 // Only a complete source reaches the lifecycle (FindingRepository::ApplySnapshot, one

@@ -1,8 +1,8 @@
 // Contract cases of scans (job queue) and of the finding lifecycle, on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
-#include <future>
 #include <condition_variable>
+#include <future>
 #include <iostream>
 #include <mutex>
 #include <set>

@@ -310,9 +310,10 @@ TEST_P(StoreContract, ScannerConfigsBelongToAnExistingProject) {
   ASSERT_TRUE(of_shop);
   ASSERT_EQ(of_shop->items.size(), 1u);
   EXPECT_EQ(of_shop->items[0].id, made->id);
-  EXPECT_EQ(
-      store_->ScannerConfigs().List(ScannerConfigFilter{std::nullopt, "other", "", "", ""}, {})->items.size(),
-      0u);
+  EXPECT_EQ(store_->ScannerConfigs()
+                .List(ScannerConfigFilter{std::nullopt, "other", "", "", ""}, {})
+                ->items.size(),
+            0u);
 
   ASSERT_TRUE(store_->Projects().Delete(p.id));
   EXPECT_EQ(store_->ScannerConfigs().Get(made->id).error().code, ErrorCode::kNotFound);
