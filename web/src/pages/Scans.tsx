@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Scan, Scanner } from '../api';
 import { api, TERMINAL_STATES } from '../api';
-import { Empty, ErrorBox, Loading, SeverityCountsBar } from '../components/ui';
+import { Empty, ErrorBox, Loading, SeverityCountsBar, TableWrap } from '../components/ui';
 import { errorText, fmtDate, titleCase } from '../format';
 import { usePermissions } from '../session';
 
@@ -50,6 +50,7 @@ export function Scans({ projectId }: { projectId: string }) {
       {!scans && !error && <Loading />}
       {scans && !scans.length && <Empty title="No scans yet">{canChange ? 'Start a scan above or upload an Xray export under Import.' : 'No scan has run in this project yet.'}</Empty>}
       {scans && scans.length > 0 && (
+        <TableWrap label="Scans">
         <table class="table scans">
           <thead><tr><th>Started</th><th>Method</th><th>Branch</th><th>State</th><th>Findings (C/H/M/L/I)</th><th class="num">New</th><th class="num">Fixed</th><th /></tr></thead>
           <tbody>{scans.map((s) => (
@@ -75,6 +76,7 @@ export function Scans({ projectId }: { projectId: string }) {
             </tr>
           ))}</tbody>
         </table>
+        </TableWrap>
       )}
     </div>
   );
