@@ -48,7 +48,7 @@ after(async () => {
 const screens = () => [
   { name: 'projects', path: '/projects', ready: () => page.getByRole('row', { name: /customer-portal/ }) },
   { name: 'integrations', path: '/integrations', ready: () => page.getByRole('article', { name: 'JFrog Xray SCA' }) },
-  { name: 'admin', path: '/admin', ready: () => page.getByRole('cell', { name: 'admin-initial' }) },
+  { name: 'admin', path: '/admin', ready: () => page.getByRole('cell', { name: 'admin-initial', exact: true }) },
   { name: 'overview', path: `/projects/${project.id}/overview`, ready: () => page.locator('.trend, .stat.risk').first() },
   { name: 'findings', path: `/projects/${project.id}/findings`, ready: () => page.getByText('2 findings') },
   { name: 'scans', path: `/projects/${project.id}/scans`, ready: () => page.locator('table.scans tbody tr').first() },

@@ -6,7 +6,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../api';
 import { RepositorySelect } from './RepositorySelect';
-import { Drawer, Field, onRowKey, SeverityCountsBar, Tabs } from './ui';
+import { Drawer, Field, onRowKey, SeverityCountsBar, Tabs, Toggle } from './ui';
 
 let root: HTMLElement;
 beforeEach(() => { root = document.createElement('div'); document.body.appendChild(root); });
@@ -190,6 +190,27 @@ describe('Field', () => {
     const input = $<HTMLInputElement>('#b')!;
     expect(document.getElementById(input.getAttribute('aria-describedby')!)!.textContent).toBe('e.g. main');
     expect(input.hasAttribute('aria-invalid')).toBe(false);
+  });
+});
+
+describe('Toggle', () => {
+  function TogglePage({ onSubmit }: { onSubmit: () => void }) {
+    const [on, setOn] = useState(false);
+    return <form onSubmit={(e) => { e.preventDefault(); onSubmit(); }}>
+      <Toggle id="sw" label="Is API Enabled" checked={on} onChange={setOn} /></form>;
+  }
+  it('is a switch that Enter flips without submitting the form around it', () => {
+    const onSubmit = vi.fn();
+    mount(<TogglePage onSubmit={onSubmit} />);
+    const sw = $<HTMLInputElement>('#sw')!;
+    expect(sw.getAttribute('role')).toBe('switch');
+    expect(sw.getAttribute('aria-checked')).toBe('false');
+    expect(key(sw, 'Enter').defaultPrevented).toBe(true);
+    expect(sw.checked).toBe(true);
+    expect(sw.getAttribute('aria-checked')).toBe('true');
+    key(sw, 'Enter');
+    expect(sw.checked).toBe(false);
+    expect(onSubmit).not.toHaveBeenCalled();
   });
 });
 

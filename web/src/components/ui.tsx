@@ -24,12 +24,18 @@ export function SeverityCountsBar({ counts }: { counts?: SeverityCounts }) {
 
 export function Toggle(props: { id: string; label: string; checked: boolean;
                                 onChange: (v: boolean) => void; disabled?: boolean }) {
-  // A native checkbox with the switch role: Tab reaches it, Space flips it, and assistive
-  // technology reads it as an on/off switch; the track is only its picture.
+  // A native checkbox with the switch role: Tab reaches it, Space (or Enter) flips it, and
+  // assistive technology reads it as an on/off switch; the track is only its picture.
   return (
     <label class="toggle" for={props.id}>
       <input id={props.id} type="checkbox" role="switch" checked={props.checked}
              aria-checked={props.checked} disabled={props.disabled}
+             onKeyDown={(e) => {
+               // Enter flips a switch too (and does not submit the form around it).
+               if (e.key !== 'Enter') return;
+               e.preventDefault();
+               if (!props.disabled) props.onChange(!props.checked);
+             }}
              onChange={(e) => props.onChange((e.target as HTMLInputElement).checked)} />
       <span class="track" aria-hidden="true"><span class="thumb" /></span>
       <span>{props.label}</span>

@@ -102,7 +102,7 @@ function Tokens() {
           <tbody>{tokens.map((t) => (
             <tr key={t.id}><td>{t.name}</td><td>{fmtDay(t.created_at)}</td><td>{t.expires_at ? fmtDay(t.expires_at) : 'never'}</td>
               <td>{t.last_used_at ? fmtDate(t.last_used_at) : 'never'}</td>
-              <td><button class="btn danger small" onClick={() => revoke(t)}>Revoke</button></td></tr>
+              <td><button class="btn danger small" aria-label={`Revoke token ${t.name}`} onClick={() => revoke(t)}>Revoke</button></td></tr>
           ))}</tbody>
         </table></TableWrap>
       )}

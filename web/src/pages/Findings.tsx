@@ -50,21 +50,21 @@ export function Findings({ projectId }: { projectId: string }) {
       {page && page.findings.length > 0 && (
         <>
           <TableWrap label="Findings">
-          <table class="table clickable findings">
-            <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th><th>Branch</th><th>State</th><th>Last seen</th></tr></thead>
-            <tbody>{page.findings.map((f) => (
-              <tr key={f.id} tabIndex={0} data-finding={f.id} onClick={() => setSelected(f.id)} onKeyDown={onRowKey(() => setSelected(f.id))}>
-                <td><SeverityChip severity={f.severity} /></td>
-                <td class="mono">{f.vulnerability_key}</td>
-                <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
-                <td class="ellipsis">{f.summary}</td>
-                <td>{f.branch}</td>
-                <td><span class={`state st-${f.state}`}>{titleCase(f.state)}</span>
-                  {f.triage && <span class={`state st-${f.triage.state}`}>{titleCase(f.triage.state)}</span>}</td>
-                <td>{fmtDate(f.last_seen_at)}</td>
-              </tr>
-            ))}</tbody>
-          </table>
+            <table class="table clickable findings">
+              <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th><th>Branch</th><th>State</th><th>Last seen</th></tr></thead>
+              <tbody>{page.findings.map((f) => (
+                <tr key={f.id} tabIndex={0} onClick={() => setSelected(f.id)} onKeyDown={onRowKey(() => setSelected(f.id))}>
+                  <td><SeverityChip severity={f.severity} /></td>
+                  <td class="mono">{f.vulnerability_key}</td>
+                  <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
+                  <td class="ellipsis">{f.summary}</td>
+                  <td>{f.branch}</td>
+                  <td><span class={`state st-${f.state}`}>{titleCase(f.state)}</span>
+                    {f.triage && <span class={`state st-${f.triage.state}`}>{titleCase(f.triage.state)}</span>}</td>
+                  <td>{fmtDate(f.last_seen_at)}</td>
+                </tr>
+              ))}</tbody>
+            </table>
           </TableWrap>
           <div class="pager">
             <span class="muted" aria-live="polite">{page.total.toLocaleString()} findings</span>

@@ -143,7 +143,7 @@ export function XraySettingsPanel({ integration, onSaved }: {
       )}
       <ErrorBox error={error} />
       {result && (
-        <div class={result.ok ? 'alert alert-ok' : 'alert alert-error'} role="status" data-code={result.code}>
+        <div class={result.ok ? 'alert alert-ok' : 'alert alert-error'} role={result.ok ? 'status' : 'alert'} data-code={result.code}>
           {result.ok
             ? <>Connection successful{result.xray_version ? ` — Xray ${result.xray_version}` : ''}</>
             : <><strong>{TEST_TITLES[result.code] ?? result.code}</strong>: {result.message}</>}

@@ -26,18 +26,18 @@ export function Projects() {
       )}
       {projects && projects.length > 0 && (
         <TableWrap label="Projects">
-        <table class="table clickable">
-          <thead><tr><th>Name</th><th>Default branch</th><th>Findings (C/H/M/L/I)</th><th class="num">Risk score</th></tr></thead>
-          <tbody>{projects.map((p) => (
-            // The name's link is the keyboard's way in; a click anywhere on the row does the same.
-            <tr key={p.id} onClick={() => navigate(`/projects/${p.id}/overview`)}>
-              <td class="name-cell"><a href={`#/projects/${p.id}/overview`}>{p.name}</a>{p.description && <div class="muted small">{p.description}</div>}</td>
-              <td>{p.default_branch ?? '—'}</td>
-              <td><SeverityCountsBar counts={p.summary} /></td>
-              <td class="num">{p.risk_score ?? 0}</td>
-            </tr>
-          ))}</tbody>
-        </table>
+          <table class="table clickable">
+            <thead><tr><th>Name</th><th>Default branch</th><th>Findings (C/H/M/L/I)</th><th class="num">Risk score</th></tr></thead>
+            <tbody>{projects.map((p) => (
+              // The name's link is the keyboard's way in; a click anywhere on the row does the same.
+              <tr key={p.id} onClick={() => navigate(`/projects/${p.id}/overview`)}>
+                <td class="name-cell"><a href={`#/projects/${p.id}/overview`}>{p.name}</a>{p.description && <div class="muted small">{p.description}</div>}</td>
+                <td>{p.default_branch ?? '—'}</td>
+                <td><SeverityCountsBar counts={p.summary} /></td>
+                <td class="num">{p.risk_score ?? 0}</td>
+              </tr>
+            ))}</tbody>
+          </table>
         </TableWrap>
       )}
       {creating && <CreateProject onClose={() => setCreating(false)} onCreated={(p) => navigate(`/projects/${p.id}/overview`)} />}
