@@ -200,11 +200,11 @@ test('an admin adds a user and creates an API token that is shown once', async (
 
   page.once('dialog', (d) => d.accept());
   await page.getByRole('row', { name: /ci-pipeline/ }).getByRole('button', { name: 'Revoke' }).click();
-  await page.getByRole('cell', { name: 'ci-pipeline' }).waitFor({ state: 'detached' });
+  await page.getByRole('cell', { name: 'ci-pipeline', exact: true }).waitFor({ state: 'detached' });
   const revoked = await fetch(server.url + '/api/v1/me', { headers: { Authorization: `Bearer ${value}` } });
   assert.equal(revoked.status, 401, 'a revoked token stops working');
   await page.reload();
-  await page.getByRole('cell', { name: 'admin-initial' }).waitFor();
+  await page.getByRole('cell', { name: 'admin-initial', exact: true }).waitFor();
   assert.equal(await page.locator('.token-once').count(), 0, 'a token is shown only once');
   watch.check();
 });

@@ -10,9 +10,13 @@ export function selectable(r: Repository): boolean {
   return r.scannable !== false && r.type.toLowerCase() !== 'virtual';
 }
 
-export function RepositorySelect({ id, value, onChange, load, debounceMs = 250, invalid }: {
+/**
+ * Keyboard: typing filters, ArrowDown/ArrowUp open the list and move through it, Enter picks the
+ * highlighted repository, Escape closes the list (and only the list, not a drawer around it).
+ */
+export function RepositorySelect({ id, value, onChange, load, debounceMs = 250, invalid, required, describedBy }: {
   id: string; value: string; onChange: (key: string) => void; load: RepositoryLoader;
-  debounceMs?: number; invalid?: boolean;
+  debounceMs?: number; invalid?: boolean; required?: boolean; describedBy?: string;
 }) {
   const [text, setText] = useState(value);
   const [open, setOpen] = useState(false);
@@ -33,28 +37,45 @@ export function RepositorySelect({ id, value, onChange, load, debounceMs = 250, 
     if (!selectable(r)) return;
     onChange(r.key); setText(r.key); setOpen(false);
   };
-  const onKey = (e: KeyboardEvent) => {
-    const list = repos ?? [];
-    if (e.key === 'ArrowDown') { e.preventDefault(); setOpen(true); setActive(Math.min(list.length - 1, active + 1)); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(Math.max(0, active - 1)); }
-    else if (e.key === 'Enter' && open && list[active]) { e.preventDefault(); pick(list[active]); }
-    else if (e.key === 'Escape') setOpen(false);
-  };
   const listId = `${id}-list`;
+  const optionId = (i: number) => `${id}-opt-${i}`;
+  const list = repos ?? [];
+  const move = (to: number) => {
+    setActive(to);
+    globalThis.document?.getElementById(optionId(to))?.scrollIntoView?.({ block: 'nearest' });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      if (!open) { setOpen(true); return; }
+      if (list.length) move(Math.min(list.length - 1, active + 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (!open) { setOpen(true); return; }
+      if (list.length) move(Math.max(0, active - 1));
+    } else if (e.key === 'Enter' && open && list[active]) {
+      e.preventDefault(); pick(list[active]);
+    } else if (e.key === 'Escape' && open) {
+      e.preventDefault(); setOpen(false); setActive(-1);
+    }
+  };
   return (
     <div class="combo">
       <input id={id} role="combobox" aria-expanded={open} aria-controls={listId} aria-autocomplete="list"
-             aria-invalid={invalid} autoComplete="off" value={text} placeholder="Search repositories"
+             aria-invalid={invalid || undefined} aria-required={required || undefined}
+             aria-describedby={describedBy}
+             aria-activedescendant={open && active >= 0 && list[active] ? optionId(active) : undefined}
+             autoComplete="off" value={text} placeholder="Search repositories"
              onFocus={() => setOpen(true)} onKeyDown={onKey}
-             onBlur={() => setTimeout(() => setOpen(false), 150)}
+             onBlur={() => setTimeout(() => { setOpen(false); setActive(-1); }, 150)}
              onInput={(e) => { setText((e.target as HTMLInputElement).value); setOpen(true); setActive(-1); if (value) onChange(''); }} />
       {open && (
-        <ul class="combo-list" id={listId} role="listbox">
+        <ul class="combo-list" id={listId} role="listbox" aria-label="Repositories">
           {repos === null && <li class="muted">Loading repositories…</li>}
           {error && <li class="field-error">{error}</li>}
           {repos && !repos.length && !error && <li class="muted">No repository matches “{text}”.</li>}
           {repos?.map((r, i) => (
-            <li key={r.key} role="option" aria-selected={r.key === value} aria-disabled={!selectable(r)}
+            <li key={r.key} id={optionId(i)} role="option" aria-selected={r.key === value} aria-disabled={!selectable(r)}
                 class={`${i === active ? 'active ' : ''}${selectable(r) ? '' : 'disabled'}`}
                 onMouseDown={(e) => { e.preventDefault(); pick(r); }}>
               <span class="mono">{r.key}</span>

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiToken, CreatedToken, Role, User } from '../api';
 import { api } from '../api';
-import { Empty, ErrorBox, Field } from '../components/ui';
+import { Empty, ErrorBox, Field, TableWrap } from '../components/ui';
 import { errorText, fmtDate, fmtDay } from '../format';
 
 export function Admin() {
@@ -35,9 +35,9 @@ function Users() {
       <ErrorBox error={error} />
       {users && !users.length && <Empty title="No users yet" />}
       {users && users.length > 0 && (
-        <table class="table"><thead><tr><th>Username</th><th>Role</th><th>Created</th></tr></thead>
+        <TableWrap label="Users"><table class="table"><thead><tr><th>Username</th><th>Role</th><th>Created</th></tr></thead>
           <tbody>{users.map((u) => <tr key={u.username}><td>{u.username}</td><td>{u.role}</td><td>{fmtDay(u.created_at)}</td></tr>)}</tbody>
-        </table>
+        </table></TableWrap>
       )}
       <form class="form inline" onSubmit={create} aria-label="New user">
         <Field label="Username" id="new-username" required>
@@ -98,13 +98,13 @@ function Tokens() {
       )}
       {tokens && !tokens.length && <Empty title="No API tokens">Create one for CI pipelines and the kdt CLI.</Empty>}
       {tokens && tokens.length > 0 && (
-        <table class="table"><thead><tr><th>Name</th><th>Created</th><th>Expires</th><th>Last used</th><th /></tr></thead>
+        <TableWrap label="API tokens"><table class="table"><thead><tr><th>Name</th><th>Created</th><th>Expires</th><th>Last used</th><th /></tr></thead>
           <tbody>{tokens.map((t) => (
             <tr key={t.id}><td>{t.name}</td><td>{fmtDay(t.created_at)}</td><td>{t.expires_at ? fmtDay(t.expires_at) : 'never'}</td>
               <td>{t.last_used_at ? fmtDate(t.last_used_at) : 'never'}</td>
-              <td><button class="btn danger small" onClick={() => revoke(t)}>Revoke</button></td></tr>
+              <td><button class="btn danger small" aria-label={`Revoke token ${t.name}`} onClick={() => revoke(t)}>Revoke</button></td></tr>
           ))}</tbody>
-        </table>
+        </table></TableWrap>
       )}
       <form class="form inline" onSubmit={create} aria-label="New token">
         <Field label="Name" id="token-name" required>

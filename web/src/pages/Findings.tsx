@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Finding, FindingPage, FindingQuery, FindingState, Scanner } from '../api';
 import { api } from '../api';
 import { FindingFilters } from '../components/FindingFilters';
-import { Drawer, Empty, ErrorBox, Field, Loading, SeverityChip } from '../components/ui';
+import { Drawer, Empty, ErrorBox, Field, Loading, onRowKey, SeverityChip, TableWrap } from '../components/ui';
 import { errorText, fmtDate, fmtDay, titleCase } from '../format';
 import { usePermissions } from '../session';
 
@@ -49,23 +49,25 @@ export function Findings({ projectId }: { projectId: string }) {
         : <Empty title="No findings yet">Run a scan from Scans, or upload an Xray export under Import.</Empty>)}
       {page && page.findings.length > 0 && (
         <>
-          <table class="table clickable findings">
-            <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th><th>Branch</th><th>State</th><th>Last seen</th></tr></thead>
-            <tbody>{page.findings.map((f) => (
-              <tr key={f.id} tabIndex={0} onClick={() => setSelected(f.id)} onKeyDown={(e) => { if (e.key === 'Enter') setSelected(f.id); }}>
-                <td><SeverityChip severity={f.severity} /></td>
-                <td class="mono">{f.vulnerability_key}</td>
-                <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
-                <td class="ellipsis">{f.summary}</td>
-                <td>{f.branch}</td>
-                <td><span class={`state st-${f.state}`}>{titleCase(f.state)}</span>
-                  {f.triage && <span class={`state st-${f.triage.state}`}>{titleCase(f.triage.state)}</span>}</td>
-                <td>{fmtDate(f.last_seen_at)}</td>
-              </tr>
-            ))}</tbody>
-          </table>
+          <TableWrap label="Findings">
+            <table class="table clickable findings">
+              <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th><th>Branch</th><th>State</th><th>Last seen</th></tr></thead>
+              <tbody>{page.findings.map((f) => (
+                <tr key={f.id} tabIndex={0} onClick={() => setSelected(f.id)} onKeyDown={onRowKey(() => setSelected(f.id))}>
+                  <td><SeverityChip severity={f.severity} /></td>
+                  <td class="mono">{f.vulnerability_key}</td>
+                  <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
+                  <td class="ellipsis">{f.summary}</td>
+                  <td>{f.branch}</td>
+                  <td><span class={`state st-${f.state}`}>{titleCase(f.state)}</span>
+                    {f.triage && <span class={`state st-${f.triage.state}`}>{titleCase(f.triage.state)}</span>}</td>
+                  <td>{fmtDate(f.last_seen_at)}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          </TableWrap>
           <div class="pager">
-            <span class="muted">{page.total.toLocaleString()} findings</span>
+            <span class="muted" aria-live="polite">{page.total.toLocaleString()} findings</span>
             <button class="btn small" disabled={!prev.length} onClick={back}>‹ Previous</button>
             <button class="btn small" disabled={!page.next_cursor} onClick={next}>Next ›</button>
           </div>

@@ -16,12 +16,16 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
   const [drag, setDrag] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ file?: string; branch?: string }>({});
   const [scan, setScan] = useState<Scan | null>(null);
   const { canChange } = usePermissions();
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!file) { setError('Choose an Xray JSON export to upload.'); return; }
-    if (!branch.trim()) { setError('Enter the branch the export belongs to.'); return; }
+    if (busy) return;
+    const errs = { file: file ? undefined : 'Choose an Xray JSON export to upload.',
+                   branch: branch.trim() ? undefined : 'Enter the branch the export belongs to.' };
+    setFieldErrors(errs);
+    if (!file || errs.branch) return;
     setBusy(true); setError(null); setScan(null);
     try {
       setScan(await api.importFile(projectId, { file, branch: branch.trim(), environment, meta_data: metaData, scan_tag: scanTag }));
@@ -32,21 +36,26 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
   const onDrop = (e: DragEvent) => {
     e.preventDefault(); setDrag(false);
     const f = e.dataTransfer?.files?.[0];
-    if (f) setFile(f);
+    if (f) { setFile(f); setFieldErrors({ ...fieldErrors, file: undefined }); }
   };
   if (!canChange) return <p class="muted">Uploading exports needs the member role.</p>;
   return (
     <form class="form card narrow" onSubmit={submit} aria-label="Upload export">
       <h2>Upload an Xray export</h2>
       <p class="muted">JSON from the Xray UI export, the Reports API, <code>jf scan</code> or <code>jf audit</code>.</p>
-      <label class={drag ? 'dropzone over' : 'dropzone'} onDragOver={(e) => { e.preventDefault(); setDrag(true); }}
-             onDragLeave={() => setDrag(false)} onDrop={onDrop}>
-        <input id="import-file" type="file" accept=".json,application/json"
-               onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
-        <span>{file ? <><strong>{file.name}</strong> ({Math.ceil(file.size / 1024)} KiB)</> : 'Drop a JSON file here or click to choose one'}</span>
-      </label>
+      <div class={`field${fieldErrors.file ? ' has-error' : ''}`}>
+        <label class={drag ? 'dropzone over' : 'dropzone'} onDragOver={(e) => { e.preventDefault(); setDrag(true); }}
+               onDragLeave={() => setDrag(false)} onDrop={onDrop}>
+          <input id="import-file" type="file" accept=".json,application/json" aria-label="Xray JSON export"
+                 aria-required="true" aria-invalid={fieldErrors.file ? true : undefined}
+                 aria-describedby={fieldErrors.file ? 'import-file-error' : undefined}
+                 onChange={(e) => { setFile((e.target as HTMLInputElement).files?.[0] ?? null); setFieldErrors({ ...fieldErrors, file: undefined }); }} />
+          <span>{file ? <><strong>{file.name}</strong> ({Math.ceil(file.size / 1024)} KiB)</> : 'Drop a JSON file here or choose one'}</span>
+        </label>
+        {fieldErrors.file && <small class="field-error" id="import-file-error" role="alert">{fieldErrors.file}</small>}
+      </div>
       <Field label="Tool" id="import-tool"><select id="import-tool" disabled><option>JFrog Xray SCA</option></select></Field>
-      <Field label="Branch" id="import-branch" required>
+      <Field label="Branch" id="import-branch" required error={fieldErrors.branch}>
         <input id="import-branch" value={branch} onInput={(e) => setBranch((e.target as HTMLInputElement).value)} />
       </Field>
       <Field label="Environment" id="import-env">
@@ -62,7 +71,7 @@ export function ImportPage({ projectId, defaultBranch }: { projectId: string; de
       </Field>
       <ErrorBox error={error} />
       {scan && <div class="alert alert-ok" role="status">Uploaded{scan.format ? ` — detected format: ${scan.format}` : ''}: scan {scan.id} is {titleCase(scan.state)}. <a href={`#/projects/${projectId}/scans/${scan.id}`}>Follow it</a>.</div>}
-      <div class="actions"><button class="btn primary" type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload'}</button></div>
+      <div class="actions"><button class="btn primary" type="submit" aria-disabled={busy}>{busy ? 'Uploading…' : 'Upload'}</button></div>
     </form>
   );
 }

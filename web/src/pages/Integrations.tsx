@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionTest, Integration, IntegrationUpdate } from '../api';
 import { api } from '../api';
-import { Drawer, ErrorBox, Field, Loading, Toggle } from '../components/ui';
+import { Drawer, ErrorBox, Field, Loading, Tabs, Toggle } from '../components/ui';
 import { errorText } from '../format';
 import { usePermissions } from '../session';
 
-const TABS = [
+const TABS: { id: 'sca' | 'sast' | 'dast' | 'secrets'; label: string }[] = [
   { id: 'sca', label: 'SCA' }, { id: 'sast', label: 'SAST' }, { id: 'dast', label: 'DAST' },
   { id: 'secrets', label: 'Secrets' },
 ];
@@ -19,7 +19,7 @@ export const TEST_TITLES: Record<string, string> = {
 const BADGES: Record<string, string> = { kdt: 'KDT', import: 'Import', 'ui-import': 'UI-Import', bind: 'Bind' };
 
 export function Integrations() {
-  const [tab, setTab] = useState('sca');
+  const [tab, setTab] = useState<(typeof TABS)[number]['id']>('sca');
   const [integration, setIntegration] = useState<Integration | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
@@ -34,42 +34,39 @@ export function Integrations() {
   return (
     <section>
       <header class="page-head"><h1>Integrations › Scanners</h1></header>
-      <div class="tabs" role="tablist">
-        {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={tab === t.id} class={tab === t.id ? 'tab active' : 'tab'}
-                  onClick={() => setTab(t.id)}>{t.label}</button>
-        ))}
-      </div>
       <ErrorBox error={error} />
-      {tab !== 'sca' ? (
-        <div class="empty"><strong>No {tab.toUpperCase()} scanners available yet.</strong>
-          <p>JFrog Xray SCA is available under the SCA tab.</p></div>
-      ) : !integration && !error ? <Loading /> : integration && (
-        <div class="cards">
-          <article class="card scanner-card" aria-label={integration.name}>
-            <div class="card-head">
-              <svg class="scanner-logo" viewBox="0 0 40 40" aria-hidden="true">
-                <rect width="40" height="40" rx="8" fill="#40be46" />
-                <text x="20" y="26" text-anchor="middle" font-size="15" font-weight="700" fill="#fff">JF</text>
-              </svg>
-              <div>
-                <h3>{integration.name}</h3>
-                <span class={integration.active ? 'status on' : 'status off'}>
-                  {integration.active ? 'Active' : 'Inactive'}</span>
+      <Tabs idPrefix="scanner-type" label="Scanner types" tabs={TABS} selected={tab} onSelect={setTab}>
+        {tab !== 'sca' ? (
+          <div class="empty"><strong>No {tab.toUpperCase()} scanners available yet.</strong>
+            <p>JFrog Xray SCA is available under the SCA tab.</p></div>
+        ) : !integration && !error ? <Loading /> : integration && (
+          <div class="cards">
+            <article class="card scanner-card" aria-label={integration.name}>
+              <div class="card-head">
+                <svg class="scanner-logo" viewBox="0 0 40 40" aria-hidden="true">
+                  <rect width="40" height="40" rx="8" fill="#40be46" />
+                  <text x="20" y="26" text-anchor="middle" font-size="15" font-weight="700" fill="#fff">JF</text>
+                </svg>
+                <div>
+                  <h3>{integration.name}</h3>
+                  <span class={integration.active ? 'status on' : 'status off'}>
+                    {integration.active ? 'Active' : 'Inactive'}</span>
+                </div>
+                {isAdmin && <button class="icon-btn gear" aria-label="JFrog Xray SCA settings" title="Settings"
+                        onClick={() => setOpen(true)}>⚙</button>}
               </div>
-              {isAdmin && <button class="icon-btn gear" aria-label="JFrog Xray SCA settings" title="Settings"
-                      onClick={() => setOpen(true)}>⚙</button>}
-            </div>
-            <div class="badges">
-              {integration.methods.map((m) => <span key={m} class="badge">{BADGES[m] ?? m}</span>)}
-            </div>
-            {!integration.active && isAdmin && <button class="btn primary" onClick={activate}>Activate</button>}
-            {!isAdmin && <p class="muted small">An administrator configures this integration.</p>}
-          </article>
-        </div>
-      )}
+              <div class="badges">
+                {integration.methods.map((m) => <span key={m} class="badge">{BADGES[m] ?? m}</span>)}
+              </div>
+              {!integration.active && isAdmin && <button class="btn primary" onClick={activate}>Activate</button>}
+              {!isAdmin && <p class="muted small">An administrator configures this integration.</p>}
+            </article>
+          </div>
+        )}
+      </Tabs>
       {open && integration && isAdmin && (
-        <Drawer title="JFrog Xray SCA settings" onClose={() => setOpen(false)}>
+        <Drawer title="JFrog Xray SCA settings" onClose={() => setOpen(false)}
+                returnFocus={() => document.querySelector<HTMLElement>('.scanner-card .gear')}>
           <XraySettingsPanel integration={integration} onSaved={setIntegration} />
         </Drawer>
       )}
@@ -108,16 +105,18 @@ export function XraySettingsPanel({ integration, onSaved }: {
     setTokenError(tokenOk ? undefined : 'Enter an access token (Xray: Read and Xray: Manage Reports).');
     return urlOk && tokenOk;
   };
+  // While a request runs the buttons say so but stay enabled (a disabled button would drop the
+  // keyboard focus); a second press is ignored.
   const save = async (e: Event) => {
     e.preventDefault();
-    if (!validate()) return;
+    if (busy || !validate()) return;
     setBusy('save'); setError(null); setSaved(false);
     try { onSaved(await api.updateIntegration(body())); setToken(''); setSaved(true); }
     catch (err) { setError(errorText(err)); }
     finally { setBusy(null); }
   };
   const test = async () => {
-    if (!validate()) return;
+    if (busy || !validate()) return;
     setBusy('test'); setError(null); setResult(null);
     try { setResult(await api.testIntegration(body())); }
     catch (err) { setError(errorText(err)); }
@@ -144,7 +143,7 @@ export function XraySettingsPanel({ integration, onSaved }: {
       )}
       <ErrorBox error={error} />
       {result && (
-        <div class={result.ok ? 'alert alert-ok' : 'alert alert-error'} role="status" data-code={result.code}>
+        <div class={result.ok ? 'alert alert-ok' : 'alert alert-error'} role={result.ok ? 'status' : 'alert'} data-code={result.code}>
           {result.ok
             ? <>Connection successful{result.xray_version ? ` — Xray ${result.xray_version}` : ''}</>
             : <><strong>{TEST_TITLES[result.code] ?? result.code}</strong>: {result.message}</>}
@@ -152,9 +151,9 @@ export function XraySettingsPanel({ integration, onSaved }: {
       )}
       {saved && <div class="alert alert-ok" role="status">Settings saved.</div>}
       <div class="actions">
-        {apiEnabled && <button type="button" class="btn" onClick={test} disabled={busy !== null}>
+        {apiEnabled && <button type="button" class="btn" onClick={test} aria-disabled={busy !== null}>
           {busy === 'test' ? 'Testing…' : 'Test Connection'}</button>}
-        <button type="submit" class="btn primary" disabled={busy !== null}>{busy === 'save' ? 'Saving…' : 'Save'}</button>
+        <button type="submit" class="btn primary" aria-disabled={busy !== null}>{busy === 'save' ? 'Saving…' : 'Save'}</button>
       </div>
     </form>
   );

@@ -22,6 +22,7 @@ export function Project({ id, tab, sub }: { id: string; tab: string; sub?: strin
   // A viewer uploads nothing: the Import tab is for members.
   const tabs = canChange ? TABS : TABS.filter((t) => t !== 'import');
   const current = tabs.includes(tab) ? tab : 'overview';
+  useEffect(() => { document.title = `${project?.name ?? 'Project'} › ${titleCase(current)} — Bulwark`; }, [project?.name, current]);
   return (
     <section>
       <header class="page-head"><h1><a href="#/projects" class="crumb">Projects</a> › {project?.name ?? '…'}</h1></header>

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Project, Scanner } from '../api';
 import { api } from '../api';
-import { Drawer, Empty, ErrorBox, Field, Loading } from '../components/ui';
+import { Drawer, Empty, ErrorBox, Field, Loading, TableWrap } from '../components/ui';
 import { errorText, fmtDate, titleCase } from '../format';
 import { usePermissions } from '../session';
 import { ScannerForm } from './ScannerForm';
@@ -37,17 +37,21 @@ export function ProjectSettings({ projectId, project, onProjectChanged }: {
         ? 'Add the JFrog Xray SCA scanner to scan a repository on demand or on a schedule.'
         : 'No scanner is configured for this project.'}</Empty>}
       {scanners && scanners.length > 0 && (
-        <table class="table scanners"><thead><tr><th>Tool</th><th>Repository</th><th>Branch</th><th>Environment</th><th>Schedule</th><th /></tr></thead>
-          <tbody>{scanners.map((s) => (
-            <tr key={s.id}><td>JFrog Xray SCA</td><td class="mono">{s.repository_key}</td><td>{s.branch}</td>
-              <td>{s.environment ? titleCase(s.environment) : '—'}</td>
-              <td>{s.schedule?.enabled
-                ? <>{titleCase(s.schedule.recurrence ?? 'daily')}{s.schedule.next_run_at && <div class="muted small">next {fmtDate(s.schedule.next_run_at)}</div>}</>
-                : 'Off'}</td>
-              <td class="actions-cell">{canChange && <>
-                <button class="btn small" onClick={() => { setEditing(s); setStep('form'); }}>Edit</button>
-                <button class="btn small danger" onClick={() => remove(s)}>Remove</button></>}</td></tr>
-          ))}</tbody></table>
+        <TableWrap label="Scanners">
+          <table class="table scanners"><thead><tr><th>Tool</th><th>Repository</th><th>Branch</th><th>Environment</th><th>Schedule</th><th /></tr></thead>
+            <tbody>{scanners.map((s) => (
+              <tr key={s.id}><td>JFrog Xray SCA</td><td class="mono">{s.repository_key}</td><td>{s.branch}</td>
+                <td>{s.environment ? titleCase(s.environment) : '—'}</td>
+                <td>{s.schedule?.enabled
+                  ? <>{titleCase(s.schedule.recurrence ?? 'daily')}{s.schedule.next_run_at && <div class="muted small">next {fmtDate(s.schedule.next_run_at)}</div>}</>
+                  : 'Off'}</td>
+                <td class="actions-cell">{canChange && <>
+                  <button class="btn small" aria-label={`Edit scanner ${s.repository_key} (${s.branch})`}
+                          onClick={() => { setEditing(s); setStep('form'); }}>Edit</button>
+                  <button class="btn small danger" aria-label={`Remove scanner ${s.repository_key} (${s.branch})`}
+                          onClick={() => remove(s)}>Remove</button></>}</td></tr>
+            ))}</tbody></table>
+        </TableWrap>
       )}
       {step === 'type' && (
         <Drawer title="Add Scanner — type" onClose={close}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Project } from '../api';
 import { api } from '../api';
-import { Drawer, Empty, ErrorBox, Field, Loading, SeverityCountsBar } from '../components/ui';
+import { Drawer, Empty, ErrorBox, Field, Loading, SeverityCountsBar, TableWrap } from '../components/ui';
 import { errorText } from '../format';
 import { navigate } from '../router';
 import { usePermissions } from '../session';
@@ -25,18 +25,20 @@ export function Projects() {
           : 'A member or an administrator creates projects; they appear here once they exist.'}</Empty>
       )}
       {projects && projects.length > 0 && (
-        <table class="table clickable">
-          <thead><tr><th>Name</th><th>Default branch</th><th>Findings (C/H/M/L/I)</th><th class="num">Risk score</th></tr></thead>
-          <tbody>{projects.map((p) => (
-            <tr key={p.id} tabIndex={0} onClick={() => navigate(`/projects/${p.id}/overview`)}
-                onKeyDown={(e) => { if (e.key === 'Enter') navigate(`/projects/${p.id}/overview`); }}>
-              <td><a href={`#/projects/${p.id}/overview`}>{p.name}</a>{p.description && <div class="muted small">{p.description}</div>}</td>
-              <td>{p.default_branch ?? '—'}</td>
-              <td><SeverityCountsBar counts={p.summary} /></td>
-              <td class="num">{p.risk_score ?? 0}</td>
-            </tr>
-          ))}</tbody>
-        </table>
+        <TableWrap label="Projects">
+          <table class="table clickable">
+            <thead><tr><th>Name</th><th>Default branch</th><th>Findings (C/H/M/L/I)</th><th class="num">Risk score</th></tr></thead>
+            <tbody>{projects.map((p) => (
+              // The name's link is the keyboard's way in; a click anywhere on the row does the same.
+              <tr key={p.id} onClick={() => navigate(`/projects/${p.id}/overview`)}>
+                <td class="name-cell"><a href={`#/projects/${p.id}/overview`}>{p.name}</a>{p.description && <div class="muted small">{p.description}</div>}</td>
+                <td>{p.default_branch ?? '—'}</td>
+                <td><SeverityCountsBar counts={p.summary} /></td>
+                <td class="num">{p.risk_score ?? 0}</td>
+              </tr>
+            ))}</tbody>
+          </table>
+        </TableWrap>
       )}
       {creating && <CreateProject onClose={() => setCreating(false)} onCreated={(p) => navigate(`/projects/${p.id}/overview`)} />}
     </section>

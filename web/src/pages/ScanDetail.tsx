@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Finding, Scan, ScanDiff } from '../api';
 import { api, ApiError } from '../api';
-import { Empty, ErrorBox, Loading, SeverityChip, SeverityCountsBar } from '../components/ui';
+import { Empty, ErrorBox, Loading, onRowKey, SeverityChip, SeverityCountsBar, TableWrap, Tabs } from '../components/ui';
 import { errorText, fmtDate, titleCase } from '../format';
 import { FindingDrawer } from './Findings';
 import { isRunning, POLL_MS } from './Scans';
@@ -90,30 +90,26 @@ export function ScanDiffView({ projectId, scanId, load, onOpen }: {
       <p class="muted against">{diff.against
         ? <>Compared with <a href={`#/projects/${projectId}/scans/${diff.against.id}`}>scan {diff.against.id}</a>.</>
         : 'This is the first scan of its branch: every finding is new.'}</p>
-      <div class="tabs" role="tablist">
-        {LISTS.map((l) => (
-          <button key={l.id} role="tab" aria-selected={list === l.id} class={list === l.id ? 'tab active' : 'tab'}
-                  data-list={l.id} onClick={() => setList(l.id)}>
-            {l.label} <span class="count">{diff.counts?.[l.id] ?? diff[l.id]?.length ?? 0}</span>
-          </button>
-        ))}
-      </div>
-      {rows.length > 0 && rows.length < total &&
-        <p class="muted small shown">Showing the first {rows.length} of {total}; the Findings tab lists them all.</p>}
-      {!rows.length ? <Empty title={`No ${list} findings`} /> : (
-        <table class="table clickable findings">
-          <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th></tr></thead>
-          <tbody>{rows.map((f) => (
-            <tr key={f.id} tabIndex={0} onClick={() => onOpen?.(f.id)}
-                onKeyDown={(e) => { if (e.key === 'Enter') onOpen?.(f.id); }}>
-              <td><SeverityChip severity={f.severity} /></td>
-              <td class="mono">{f.vulnerability_key}</td>
-              <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
-              <td class="ellipsis">{f.summary}</td>
-            </tr>
-          ))}</tbody>
-        </table>
-      )}
+      <Tabs idPrefix="diff" label="Changes" selected={list} onSelect={setList}
+            tabs={LISTS.map((l) => ({ id: l.id, label: <>{l.label} <span class="count">{diff.counts?.[l.id] ?? diff[l.id]?.length ?? 0}</span></> }))}>
+        {rows.length > 0 && rows.length < total &&
+          <p class="muted small shown">Showing the first {rows.length} of {total}; the Findings tab lists them all.</p>}
+        {!rows.length ? <Empty title={`No ${list} findings`} /> : (
+          <TableWrap label={`${list} findings`}>
+            <table class="table clickable findings">
+              <thead><tr><th>Severity</th><th>Issue</th><th>Component</th><th>Summary</th></tr></thead>
+              <tbody>{rows.map((f) => (
+                <tr key={f.id} tabIndex={0} onClick={() => onOpen?.(f.id)} onKeyDown={onRowKey(() => onOpen?.(f.id))}>
+                  <td><SeverityChip severity={f.severity} /></td>
+                  <td class="mono">{f.vulnerability_key}</td>
+                  <td class="mono">{f.component}{f.component_version ? `:${f.component_version}` : ''}</td>
+                  <td class="ellipsis">{f.summary}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Tabs>
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Scanner, ScannerInput, Schedule, WebhookPing } from '../api';
 import { api } from '../api';
 import { RepositorySelect } from '../components/RepositorySelect';
-import { Drawer, ErrorBox, Field, Toggle } from '../components/ui';
+import { describedBy, Drawer, ErrorBox, Field, Toggle } from '../components/ui';
 import { errorText, titleCase } from '../format';
 
 /** One line for a test ping's outcome: what the receiver answered, or why nothing arrived. */
@@ -17,6 +17,7 @@ export function pingText(p: WebhookPing): string {
 
 export const ENVIRONMENTS = ['production', 'staging', 'develop', 'feature'];
 const RECURRENCES: Schedule['recurrence'][] = ['hourly', 'daily', 'weekly', 'monthly'];
+const REPO_HINT = 'Loaded live from the JFrog instance: type to search, arrow keys and Enter to pick.';
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 type Errors = Partial<Record<'repository_key' | 'branch' | 'webhook' | 'schedule' | 'form', string>>;
@@ -95,7 +96,7 @@ export function ScannerForm({ projectId, scanner, onClose, onSaved }: {
   const title = editing ? `JFrog Xray SCA scanner ${scanner!.repository_key}` : 'JFrog Xray SCA scanner';
   return (
     <Drawer title={title} onClose={onClose}
-            footer={<><button class="btn" onClick={onClose}>Cancel</button><button class="btn primary" type="submit" form="scanner-form">{editing ? 'Save changes' : 'Save scanner'}</button></>}>
+            footer={<><button class="btn" type="button" onClick={onClose}>Cancel</button><button class="btn primary" type="submit" form="scanner-form">{editing ? 'Save changes' : 'Save scanner'}</button></>}>
       <form id="scanner-form" class="form" onSubmit={submit}>
         <ErrorBox error={errors.form} />
         <Field label="Environment" id="sc-env">
@@ -103,8 +104,9 @@ export function ScannerForm({ projectId, scanner, onClose, onSaved }: {
             <option value="">None</option>{ENVIRONMENTS.map((v) => <option key={v} value={v}>{titleCase(v)}</option>)}
           </select>
         </Field>
-        <Field label="Repository Key" id="sc-repo" required error={errors.repository_key} hint="Loaded live from the JFrog instance.">
-          <RepositorySelect id="sc-repo" value={s.repository_key} invalid={!!errors.repository_key}
+        <Field label="Repository Key" id="sc-repo" required error={errors.repository_key} hint={REPO_HINT}>
+          <RepositorySelect id="sc-repo" value={s.repository_key} invalid={!!errors.repository_key} required
+                            describedBy={describedBy('sc-repo', errors.repository_key, REPO_HINT)}
                             onChange={(k) => set({ repository_key: k })} load={(q) => api.repositories(q)} />
         </Field>
         <Field label="Branch" id="sc-branch" required error={errors.branch}>{input('sc-branch', s.branch, (v) => set({ branch: v }))}</Field>

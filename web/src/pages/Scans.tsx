@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Scan, Scanner } from '../api';
 import { api, TERMINAL_STATES } from '../api';
-import { Empty, ErrorBox, Loading, SeverityCountsBar } from '../components/ui';
+import { Empty, ErrorBox, Loading, SeverityCountsBar, TableWrap } from '../components/ui';
 import { errorText, fmtDate, titleCase } from '../format';
 import { usePermissions } from '../session';
 
@@ -50,31 +50,33 @@ export function Scans({ projectId }: { projectId: string }) {
       {!scans && !error && <Loading />}
       {scans && !scans.length && <Empty title="No scans yet">{canChange ? 'Start a scan above or upload an Xray export under Import.' : 'No scan has run in this project yet.'}</Empty>}
       {scans && scans.length > 0 && (
-        <table class="table scans">
-          <thead><tr><th>Started</th><th>Method</th><th>Branch</th><th>State</th><th>Findings (C/H/M/L/I)</th><th class="num">New</th><th class="num">Fixed</th><th /></tr></thead>
-          <tbody>{scans.map((s) => (
-            <tr key={s.id}>
-              <td><a href={`#/projects/${projectId}/scans/${s.id}`} aria-label={`Scan ${s.id}`}>{fmtDate(s.created_at)}</a></td>
-              <td><span class="badge">{s.method}</span></td>
-              <td>{s.branch}</td>
-              <td>
-                <span class={`state scan-${s.state}`}>{titleCase(s.state)}</span>
-                {isRunning(s) && <progress max={100} value={s.progress ?? 0} aria-label="Progress" />}
-                {s.state === 'failed' && s.error && <div class="field-error">{s.error}</div>}
-                {s.hint && <div class="hint">{s.hint}</div>}
-              </td>
-              <td>{s.state === 'finished' ? <SeverityCountsBar counts={s.summary} /> : '—'}</td>
-              <td class="num">{s.state === 'finished' ? s.new_findings ?? 0 : '—'}</td>
-              <td class="num">{s.state === 'finished' ? s.fixed_findings ?? 0 : '—'}</td>
-              <td class="actions-cell">
-                {!canChange ? null : isRunning(s)
-                  ? <button class="btn small danger" onClick={() => act(() => api.cancelScan(s.id))}>Cancel</button>
-                  : s.method !== 'import' && s.method !== 'ui-import' &&
-                    <button class="btn small" onClick={() => rerun(s)}>Rerun</button>}
-              </td>
-            </tr>
-          ))}</tbody>
-        </table>
+        <TableWrap label="Scans">
+          <table class="table scans">
+            <thead><tr><th>Started</th><th>Method</th><th>Branch</th><th>State</th><th>Findings (C/H/M/L/I)</th><th class="num">New</th><th class="num">Fixed</th><th /></tr></thead>
+            <tbody>{scans.map((s) => (
+              <tr key={s.id}>
+                <td><a href={`#/projects/${projectId}/scans/${s.id}`} aria-label={`Scan ${s.id}`}>{fmtDate(s.created_at)}</a></td>
+                <td><span class="badge">{s.method}</span></td>
+                <td>{s.branch}</td>
+                <td>
+                  <span class={`state scan-${s.state}`}>{titleCase(s.state)}</span>
+                  {isRunning(s) && <progress max={100} value={s.progress ?? 0} aria-label="Progress" />}
+                  {s.state === 'failed' && s.error && <div class="field-error">{s.error}</div>}
+                  {s.hint && <div class="hint">{s.hint}</div>}
+                </td>
+                <td>{s.state === 'finished' ? <SeverityCountsBar counts={s.summary} /> : '—'}</td>
+                <td class="num">{s.state === 'finished' ? s.new_findings ?? 0 : '—'}</td>
+                <td class="num">{s.state === 'finished' ? s.fixed_findings ?? 0 : '—'}</td>
+                <td class="actions-cell">
+                  {!canChange ? null : isRunning(s)
+                    ? <button class="btn small danger" aria-label={`Cancel scan ${s.id}`} onClick={() => act(() => api.cancelScan(s.id))}>Cancel</button>
+                    : s.method !== 'import' && s.method !== 'ui-import' &&
+                      <button class="btn small" aria-label={`Rerun scan ${s.id}`} onClick={() => rerun(s)}>Rerun</button>}
+                </td>
+              </tr>
+            ))}</tbody>
+          </table>
+        </TableWrap>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     if (!username || !password) { setError('Enter your username and password.'); return; }
     setBusy(true);
     setError(null);
@@ -26,7 +27,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
   return (
     <main class="signin">
       <form class="card signin-card" onSubmit={submit} aria-label="Sign in">
-        <div class="brand big"><span class="logo">◆</span> Bulwark</div>
+        <div class="brand big"><span class="logo" aria-hidden="true">◆</span> Bulwark</div>
         <p class="muted">Sign in to manage scanners, projects and findings.</p>
         <ErrorBox error={error} />
         <Field label="Username" id="username">
@@ -37,7 +38,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
           <input id="password" type="password" autoComplete="current-password" value={password}
                  onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
         </Field>
-        <button class="btn primary wide" type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        <button class="btn primary wide" type="submit" aria-disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
         <p class="hint">The first start prints the generated admin password once; <code>bulwark user passwd</code> resets it.</p>
       </form>
     </main>

@@ -116,7 +116,8 @@ describe('roles', () => {
     await settingsAs(member);
     expect($$('button').map((b) => b.textContent)).toEqual(['Save project', 'Add Scanner', 'Edit', 'Remove']);
     click($$('button').find((b) => b.textContent === 'Edit')!);
-    expect($('[role=dialog]')!.getAttribute('aria-label')).toBe('JFrog Xray SCA scanner npm-local');
+    const dialog = $('[role=dialog]')!;
+    expect(document.getElementById(dialog.getAttribute('aria-labelledby')!)!.textContent).toBe('JFrog Xray SCA scanner npm-local');
     expect($<HTMLInputElement>('#sc-branch')!.value).toBe('main');
   });
 });
