@@ -399,7 +399,7 @@ TEST_P(StoreContract, SealedSecretsAreListedAndReplacedInEveryTable) {
 }
 
 TEST(OpenStore, RefusesAFileThatIsNotADatabase) {
-  auto path = std::filesystem::temp_directory_path() / ("bulwark-junk-" + UniqueSuffix());
+  auto path = std::filesystem::temp_directory_path() / ("bulwark-junk-" + Unique());
   {
     std::FILE* f = std::fopen(path.c_str(), "w");
     std::fputs("this is not a database, just text that is long enough to look like a header\n", f);

@@ -4,45 +4,33 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <pqxx/pqxx>
-#include <random>
 
 #include "storage/store.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::storage {
 
-inline std::string UniqueSuffix() {
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd());
-}
+using bulwark::testing::Unique;
 
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "sqlite") {
-      dir_ = std::filesystem::temp_directory_path() / ("bulwark-store-" + UniqueSuffix());
+      dir_ = std::filesystem::temp_directory_path() / ("bulwark-store-" + Unique());
       std::filesystem::create_directories(dir_);
       url_ = "sqlite://" + (dir_ / "bulwark.db").string();
     } else {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run the tests under "
-                  "scripts/with-postgres.sh (or set BULWARK_TEST_POSTGRES=skip to skip them)";
+      std::string why;
+      if (!pg_.Create("t_" + Unique(), why)) {
+        if (bulwark::testing::PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "t_" + UniqueSuffix();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-             "options=-csearch_path%3D" + schema_;
+      url_ = pg_.url();
     }
     auto store = OpenStore(url_);
     ASSERT_TRUE(store) << store.error().message;
@@ -52,10 +40,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   void TearDown() override {
     store_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   // Runs SQL straight on the database, behind the store's back.
@@ -85,7 +70,8 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   }
 
   std::filesystem::path dir_;
-  std::string admin_url_, schema_, url_;
+  bulwark::testing::PostgresSchema pg_;
+  std::string url_;
   std::unique_ptr<Store> store_;
 };
 

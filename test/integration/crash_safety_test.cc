@@ -23,8 +23,9 @@
 #include "storage/store.h"
 #include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/fakes/webhook_receiver/webhook_receiver.h"
-#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -35,12 +36,6 @@ using namespace std::chrono_literals;
 
 constexpr char kKeyHex[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 constexpr char kHookSecret[] = "whsec-crash";
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
 
 // An Xray report export of `n` distinct vulnerabilities (each its own finding).
 void WriteReport(const fs::path& file, int n) {
@@ -227,7 +222,10 @@ TEST_P(CrashSafety, KillDuringALargeImportWritesAllFindingsOrNone) {
   EXPECT_EQ(Events(id, "scan.finished"), 0);
 
   StartServer();
-  ASSERT_TRUE(WaitForScan(id, [](const storage::Scan& s) { return storage::IsFinal(s.state); }))
+  // The whole import runs again after the lease: on a busy machine with the sanitizer build that
+  // takes a while, so this wait is longer than the others (the test's own limit is 300 s).
+  ASSERT_TRUE(WaitForScan(
+      id, [](const storage::Scan& s) { return storage::IsFinal(s.state); }, 220s))
       << server_->Stderr();
   const storage::Scan done = GetScan(id);
   EXPECT_EQ(done.state, storage::ScanState::kFinished) << done.error.value_or("");

@@ -17,8 +17,9 @@
 #include "env/crypto.h"
 #include "storage/store.h"
 #include "test/fakes/fake_xray/fake_xray_process.h"
-#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -33,12 +34,6 @@ constexpr const char* kProjectPath = "Payments%20App";
 // kdt's check of a scan id: 24 lowercase hex digits (a Mongo ObjectID).
 bool IsObjectId(const std::string& id) {
   return id.size() == 24 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
 }
 
 std::string ReadAll(const fs::path& p) {

@@ -16,8 +16,9 @@
 
 #include "env/crypto.h"
 #include "storage/store.h"
-#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -27,12 +28,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kXrayToken = "xray-rotate-4c2e8a";
 constexpr const char* kHookSecret = "hook-rotate-9d1f3b";
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -20,6 +20,7 @@
 
 #include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/integration/process.h"
+#include "test/support/names.h"
 
 namespace bulwark::testing {
 namespace {
@@ -27,12 +28,6 @@ namespace {
 using nlohmann::json;
 
 const std::string kFixtures = BULWARK_SOURCE_DIR "/test/fixtures/xray/";
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
 
 // The URL of a loopback port that was free a moment ago: bound on port 0, read back, closed.
 std::string UnusedLocalUrl() {

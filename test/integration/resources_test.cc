@@ -14,6 +14,9 @@
 
 #include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/integration/process.h"
+#include "test/support/api_call.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -22,31 +25,6 @@ using nlohmann::json;
 
 constexpr const char* kSecret = "good-token";
 
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
-
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  std::string cookie;  // Set-Cookie
-};
-
 class ResourcesTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -54,18 +32,12 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
     std::filesystem::create_directories(dir_);
     config_ = {"--data-dir", (dir_ / "data").string()};
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      std::string why;
+      if (!pg_.Create("res_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "res_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      const std::string db = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                             "options=-csearch_path%3D" + schema_;
+      const std::string db = pg_.url();
       config_.push_back("--database");
       config_.push_back(db);
     }
@@ -90,10 +62,7 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(server_->Stderr().find("sekrit-hook"), std::string::npos);
     }
     std::filesystem::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   std::vector<std::string> Args(std::vector<std::string> args) {
@@ -109,33 +78,10 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
 
   Reply Call(const std::string& method, const std::string& path, const std::string& token,
              const json& body = nullptr, const httplib::Headers& extra = {}) {
-    httplib::Client client(url_);
-    client.set_connection_timeout(10);
-    client.set_read_timeout(60);
-    httplib::Headers headers;
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    headers.insert(extra.begin(), extra.end());
-    const std::string text = body.is_null() ? "" : body.dump();
-    auto send = [&]() -> httplib::Result {
-      if (method == "POST") return client.Post(path.c_str(), headers, text, "application/json");
-      if (method == "PUT") return client.Put(path.c_str(), headers, text, "application/json");
-      if (method == "PATCH") return client.Patch(path.c_str(), headers, text, "application/json");
-      if (method == "DELETE") return client.Delete(path.c_str(), headers);
-      return client.Get(path.c_str(), headers);
-    };
-    httplib::Result r = send();
-    Reply reply;
-    if (!r) {
-      ADD_FAILURE() << method << " " << path << ": no response";
-      return reply;
-    }
-    reply.status = r->status;
-    reply.raw = r->body;
-    reply.body = json::parse(r->body, nullptr, false);
-    reply.cookie = r->get_header_value("Set-Cookie");
+    Reply reply = CallApi(url_, method, path, token, body, extra);
     // No answer ever carries the Xray token or a webhook secret.
-    EXPECT_EQ(r->body.find(kSecret), std::string::npos) << path << ": " << r->body;
-    EXPECT_EQ(r->body.find("sekrit-hook"), std::string::npos) << path << ": " << r->body;
+    EXPECT_EQ(reply.raw.find(kSecret), std::string::npos) << path << ": " << reply.raw;
+    EXPECT_EQ(reply.raw.find("sekrit-hook"), std::string::npos) << path << ": " << reply.raw;
     return reply;
   }
 
@@ -151,7 +97,7 @@ class ResourcesTest : public ::testing::TestWithParam<std::string> {
 
   std::filesystem::path dir_;
   std::vector<std::string> config_;
-  std::string admin_url_, schema_;
+  PostgresSchema pg_;
   std::unique_ptr<Process> server_;
   std::string url_, admin_, member_, viewer_;
 };

@@ -18,6 +18,7 @@
 #include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/fakes/webhook_receiver/webhook_receiver.h"
 #include "test/integration/process.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -28,20 +29,15 @@ constexpr char kSecret[] = "whsec-scale-out";
 class ScaleOut : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-    const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-    if (!base || !*base) {
-      if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-      FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run the tests under "
-                "scripts/with-postgres.sh (or set BULWARK_TEST_POSTGRES=skip to skip them)";
+    const std::string schema =
+        "scale_" + std::to_string(getpid()) + "_" + std::to_string(std::random_device()());
+    std::string why;
+    if (!pg_.Create(schema, why)) {
+      if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+      FAIL() << why;
     }
-    admin_url_ = base;
-    schema_ = "scale_" + std::to_string(getpid()) + "_" + std::to_string(std::random_device()());
-    pqxx::connection conn(admin_url_);
-    pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-    url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
-    dir_ = std::filesystem::temp_directory_path() / schema_;
+    url_ = pg_.url();
+    dir_ = std::filesystem::temp_directory_path() / schema;
     std::filesystem::create_directories(dir_);
     auto store = storage::OpenStore(url_);
     ASSERT_TRUE(store) << store.error().message;
@@ -53,10 +49,7 @@ class ScaleOut : public ::testing::Test {
   void TearDown() override {
     processes_.clear();
     store_.reset();
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -119,7 +112,8 @@ class ScaleOut : public ::testing::Test {
     return store_->Scans().List({}, {1000, ""}).value().items;
   }
 
-  std::string admin_url_, schema_, url_;
+  PostgresSchema pg_;
+  std::string url_;
   std::filesystem::path dir_;
   std::unique_ptr<storage::Store> store_;
   storage::Project project_;

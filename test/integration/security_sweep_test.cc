@@ -16,6 +16,7 @@
 #include "env/crypto.h"
 #include "storage/store.h"
 #include "test/integration/process.h"
+#include "test/support/names.h"
 
 namespace bulwark::testing {
 namespace {
@@ -69,12 +70,6 @@ bool ViewerMayChange(const Route& r) {
 // Routes that need no credentials at all.
 bool Public(const Route& r) {
   return r.path == "/api/v1/auth/login" || r.path == "/api/v1/openapi.json";
-}
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
 }
 
 struct Reply {

@@ -14,15 +14,11 @@
 #include <random>
 
 #include "test/integration/process.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
 
 struct Server {
   std::unique_ptr<Process> process;
@@ -37,19 +33,12 @@ class ServeTest : public ::testing::TestWithParam<std::string> {
     std::filesystem::create_directories(dir_);
     config_ = {"--data-dir", (dir_ / "data").string()};
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run the tests under "
-                  "scripts/with-postgres.sh (or set BULWARK_TEST_POSTGRES=skip to skip them)";
+      std::string why;
+      if (!pg_.Create("it_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "it_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
-      db_url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                "options=-csearch_path%3D" + schema_;
+      db_url_ = pg_.url();
       config_.push_back("--database");
       config_.push_back(db_url_);
     }
@@ -57,10 +46,7 @@ class ServeTest : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     std::filesystem::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   std::vector<std::string> Args(std::vector<std::string> args) {
@@ -113,7 +99,8 @@ class ServeTest : public ::testing::TestWithParam<std::string> {
 
   std::filesystem::path dir_;
   std::vector<std::string> config_;
-  std::string admin_url_, schema_, db_url_;
+  PostgresSchema pg_;
+  std::string db_url_;
 };
 
 httplib::Result Get(const std::string& url, const std::string& path,

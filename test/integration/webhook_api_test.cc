@@ -16,8 +16,10 @@
 #include "env/clock.h"
 #include "storage/store.h"
 #include "test/fakes/webhook_receiver/webhook_receiver.h"
-#include "test/integration/postgres_schema.h"
 #include "test/integration/process.h"
+#include "test/support/api_call.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -28,18 +30,6 @@ using namespace std::chrono_literals;
 
 constexpr char kKeyHex[] = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
 constexpr char kHookSecret[] = "whsec-api-test";
-
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 class WebhookApi : public ::testing::TestWithParam<std::string> {
  protected:
@@ -98,24 +88,8 @@ class WebhookApi : public ::testing::TestWithParam<std::string> {
 
   Reply Call(const std::string& method, const std::string& path, const std::string& token,
              const json& body = nullptr) {
-    httplib::Client client(url_);
-    client.set_read_timeout(60);
-    httplib::Headers headers;
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result r =
-        method == "POST"    ? client.Post(path.c_str(), headers, text, "application/json")
-        : method == "PATCH" ? client.Patch(path.c_str(), headers, text, "application/json")
-                            : client.Get(path.c_str(), headers);
-    Reply reply;
-    if (!r) {
-      ADD_FAILURE() << method << " " << path << ": no response";
-      return reply;
-    }
-    reply.status = r->status;
-    reply.raw = r->body;
-    reply.body = json::parse(r->body, nullptr, false);
-    EXPECT_EQ(r->body.find(kHookSecret), std::string::npos) << path << ": " << r->body;
+    Reply reply = CallApi(url_, method, path, token, body);
+    EXPECT_EQ(reply.raw.find(kHookSecret), std::string::npos) << path << ": " << reply.raw;
     return reply;
   }
 

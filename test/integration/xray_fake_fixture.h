@@ -3,9 +3,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +10,7 @@
 #include "env/http_transport.h"
 #include "scanners/xray/xray_client.h"
 #include "test/fakes/fake_xray/fake_xray_process.h"
+#include "test/support/names.h"
 
 namespace bulwark::scanners::xray {
 
@@ -53,17 +51,7 @@ class XrayFakeTest : public ::testing::Test {
   }
 
   // A port on 127.0.0.1 that nothing listens on.
-  static int ClosedPort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-  }
+  static int ClosedPort() { return bulwark::testing::ClosedPort(); }
 
   std::unique_ptr<fakes::FakeXrayProcess> fake_;
   std::unique_ptr<env::HttpTransport> transport_;

@@ -20,6 +20,9 @@
 
 #include "test/fakes/fake_xray/fake_xray_process.h"
 #include "test/integration/process.h"
+#include "test/support/api_call.h"
+#include "test/support/names.h"
+#include "test/support/postgres_schema.h"
 
 namespace bulwark::testing {
 namespace {
@@ -29,23 +32,11 @@ using nlohmann::json;
 constexpr const char* kToken = "good-token";
 const std::vector<std::string> kSeverities = {"Critical", "High", "Medium", "Low", "Unknown"};
 
-std::string Unique() {
-  static std::atomic<int> counter{0};
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::random_device{}());
-}
-
 // A string member, "" when missing or not a string (e.g. a null error).
 std::string Text(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 // A report of `n` distinct rows (one finding each), severities in a fixed cycle.
 json Dataset(int n) {
@@ -73,19 +64,13 @@ class XrayServerScanTest : public ::testing::TestWithParam<std::string> {
     std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--data-dir",
                                      (dir_ / "data").string()};
     if (GetParam() == "postgresql") {
-      const char* base = std::getenv("BULWARK_TEST_POSTGRES_URL");
-      const char* mode = std::getenv("BULWARK_TEST_POSTGRES");
-      if (!base || !*base) {
-        if (mode && std::string(mode) == "skip") GTEST_SKIP() << "BULWARK_TEST_POSTGRES=skip";
-        FAIL() << "BULWARK_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
+      std::string why;
+      if (!pg_.Create("xray_" + Unique(), why)) {
+        if (PostgresSchema::SkipRequested()) GTEST_SKIP() << why;
+        FAIL() << why;
       }
-      admin_url_ = base;
-      schema_ = "xray_" + Unique();
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("CREATE SCHEMA " + schema_);
       args.push_back("--database");
-      args.push_back(admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                     "options=-csearch_path%3D" + schema_);
+      args.push_back(pg_.url());
     }
     fake_ = fakes::FakeXrayProcess::Start(FAKE_XRAY_BINARY);
     ASSERT_NE(fake_, nullptr) << "could not start " << FAKE_XRAY_BINARY;
@@ -109,29 +94,12 @@ class XrayServerScanTest : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(server_->Stderr().find(kToken), std::string::npos) << "token in the log";
     }
     std::filesystem::remove_all(dir_);
-    if (!schema_.empty()) {
-      pqxx::connection conn(admin_url_);
-      pqxx::nontransaction(conn).exec("DROP SCHEMA " + schema_ + " CASCADE");
-    }
+    pg_.Drop();
   }
 
   Reply Call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    httplib::Client client(url_);
-    client.set_read_timeout(60);
-    httplib::Headers headers{{"Authorization", "Bearer " + admin_}};
-    const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result r = method == "POST"  ? client.Post(path, headers, text, "application/json")
-                        : method == "PUT" ? client.Put(path, headers, text, "application/json")
-                                          : client.Get(path, headers);
-    Reply reply;
-    if (!r) {
-      ADD_FAILURE() << method << " " << path << ": no response";
-      return reply;
-    }
-    reply.status = r->status;
-    reply.raw = r->body;
-    reply.body = json::parse(r->body, nullptr, false);
-    EXPECT_EQ(r->body.find(kToken), std::string::npos) << path;
+    Reply reply = CallApi(url_, method, path, admin_, body);
+    EXPECT_EQ(reply.raw.find(kToken), std::string::npos) << path;
     return reply;
   }
 
@@ -216,7 +184,7 @@ class XrayServerScanTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::filesystem::path dir_;
-  std::string admin_url_, schema_;
+  PostgresSchema pg_;
   std::unique_ptr<fakes::FakeXrayProcess> fake_;
   std::unique_ptr<Process> server_;
   std::string url_, admin_, project_;

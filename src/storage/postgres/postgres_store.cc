@@ -4,7 +4,7 @@
 
 #include <pqxx/pqxx>
 
-#include "storage/postgres/migrations.h"
+#include "storage/sql/migrations.h"
 #include "storage/sql/sql_store.h"
 
 namespace bulwark::storage::postgres {
@@ -129,9 +129,10 @@ core::Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
   }
   auto session = std::make_unique<PostgresSession>(std::move(conn));
   // Migrations of concurrent processes are serialised by a transaction-scoped advisory lock.
-  auto store = std::make_unique<sql::SqlStore>(std::move(session), "postgresql",
-                                               Migrations().back().version);
-  if (auto migrated = store->Migrate(Migrations(), "SELECT pg_advisory_xact_lock(7262010)");
+  const auto& migrations = sql::SchemaMigrations(sql::Dialect::kPostgres);
+  auto store =
+      std::make_unique<sql::SqlStore>(std::move(session), "postgresql", migrations.back().version);
+  if (auto migrated = store->Migrate(migrations, "SELECT pg_advisory_xact_lock(7262010)");
       !migrated) {
     return std::unexpected(migrated.error());
   }

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/sql/migrations.h"
 #include "storage/sql/sql_store.h"
-#include "storage/sqlite/migrations.h"
 
 namespace bulwark::storage::sqlite {
 namespace {
@@ -207,9 +207,10 @@ core::Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     if (!rows || rows->empty() || rows->front().empty() || !rows->front()[0]) return std::nullopt;
     return std::strtoll(rows->front()[0]->c_str(), nullptr, 10);
   };
+  const auto& migrations = sql::SchemaMigrations(sql::Dialect::kSqlite);
   auto store = std::make_unique<sql::SqlStore>(std::move(*session), "sqlite",
-                                               Migrations().back().version, std::move(readers));
-  if (auto migrated = store->Migrate(Migrations()); !migrated) {
+                                               migrations.back().version, std::move(readers));
+  if (auto migrated = store->Migrate(migrations); !migrated) {
     return std::unexpected(migrated.error().Wrap(fmt::format("database {}", path)));
   }
   return std::unique_ptr<Store>(std::move(store));
