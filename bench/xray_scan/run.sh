@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds (Release) and runs the Xray API-based scan benchmark against fake-xray: the client scan,
-# the same scan through `bulwark serve` (POST scan -> finished), and concurrent vs one page at a
-# time under latency.
-# Usage: bench/xray_scan/run.sh [--rows N] [--runs N] [--latency-ms N] [--page-size N]
+# Builds (Release) and runs the Xray API-based scan benchmark against fake-xray: the client fetch
+# alone and the client scan, the same scan through `bulwark serve` (POST scan -> finished), and
+# concurrent vs one page at a time under latency (docs/operations.md, Sizing).
+# Usage: bench/xray_scan/run.sh [--rows N] [--runs N] [--latency-ms N] [--page-size N] [--fake F]
 #                               [--concurrency N] [--skip-server]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

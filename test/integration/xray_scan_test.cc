@@ -103,6 +103,33 @@ TEST_F(XrayScanTest, ThousandsOfRowsArriveExactlyInOrderAndReportIsDeleted) {
   ExpectNoReportLeft();
 }
 
+// Other clients' kept-alive connections (here 12, each of its own transport, idle after one
+// call) must not hold back the pages of a scan: a platform serves more connections than one
+// client opens. A page that waited for an idle connection to time out would miss the 3 s limit.
+TEST_F(XrayScanTest, PagesAreServedWhileOtherKeptAliveConnectionsSitIdle) {
+  Configure({{"dataset", {{"generate", 400}}}, {"report_duration_ms", 0}});
+  std::vector<std::unique_ptr<env::HttpTransport>> idle;
+  env::HttpRequest ping;
+  ping.url = fake_->http_url() + "/xray/api/v1/system/ping";
+  for (int i = 0; i < 12; ++i) {
+    idle.push_back(env::MakeCurlTransport());
+    auto pong = idle.back()->Send(ping);
+    ASSERT_TRUE(pong && pong->status == 200);
+  }
+  auto options = FastOptions();
+  options.page_size = 25;
+  options.page_concurrency = 8;
+  options.request_timeout = std::chrono::milliseconds(3000);
+  options.retry.max_attempts = 1;
+  CollectingSink sink;
+  auto outcome =
+      Client("good-token", false, false, options)->RunApiScan(Target(), sink.AsSink(), {});
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->pages, 16);
+  EXPECT_EQ(sink.rows.size(), 400u);
+  ExpectNoReportLeft();
+}
+
 TEST_F(XrayScanTest, ExportIsAZipHoldingTheWholeReportAsJson) {
   json rows = WriteDataset(file_, 1234);
   Configure({{"dataset", {{"file", file_.string()}}}, {"report_duration_ms", 0}});

@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   std::string cert_file, key_file, config_file;
   std::size_t generate_rows = 0;
   int latency_ms = -1;
+  int threads = 64;
   app.add_option("--host", host, "address to bind");
   app.add_option("--port", port, "HTTP port (0 = any free port)");
   app.add_option("--tls-port", tls_port, "also serve HTTPS on this port (0 = any free port)");
@@ -80,6 +81,10 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_file, "JSON configuration applied at start");
   app.add_option("--generate-rows", generate_rows, "dataset of N generated rows");
   app.add_option("--latency-ms", latency_ms, "latency added to every platform request");
+  app.add_option("--threads", threads,
+                 "connections served at once per listener (a kept-alive connection holds one "
+                 "until it closes or has been idle 5 s)")
+      ->check(CLI::Range(1, 1024));
   CLI11_PARSE(app, argc, argv);
 
   sigset_t signals;
@@ -101,9 +106,19 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // cpp-httplib serves each connection on one pool thread for as long as it is kept alive (up to
+  // 5 s idle), and its default pool is max(8, cores - 1) threads: on a small machine the 9th
+  // open connection waited up to 5 s for an idle one to time out, so a client paging with 8
+  // connections beside one control connection stalled. A real platform serves far more
+  // connections than any one client opens.
+  auto pool = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   httplib::Server http;
   platform.Install(http);
+  http.new_task_queue = pool;
   http.set_keep_alive_max_count(100000);
+  // Headers and body leave in separate writes; like the Go server of Xray, answer without
+  // Nagle's delay.
+  http.set_tcp_nodelay(true);
   int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
   if (bound < 0) {
     std::cerr << "fake-xray: cannot bind " << host << ":" << port << "\n";
@@ -121,7 +136,9 @@ int main(int argc, char** argv) {
     X509_free(creds.cert);
     EVP_PKEY_free(creds.key);
     platform.Install(*https);
+    https->new_task_queue = pool;
     https->set_keep_alive_max_count(100000);
+    https->set_tcp_nodelay(true);
     tls_bound = tls_port == 0 ? https->bind_to_any_port(host)
                               : (https->bind_to_port(host, tls_port) ? tls_port : -1);
     if (tls_bound < 0) {
