@@ -161,13 +161,22 @@ std::string_view ViolationTypeName(ViolationType t) {
 
 Component ParseComponentId(std::string_view id) {
   Component c;
-  c.id = id;
+  ParseComponentId(id, c);
+  return c;
+}
+
+void ParseComponentId(std::string_view id, Component& c) {
+  c.id.assign(id);
+  c.type.clear();
+  c.name.clear();
+  c.version.clear();
   const auto sep = id.find("://");
   if (sep == std::string_view::npos) {
     c.name = id;
-    return c;
+    return;
   }
-  c.type = Lower(id.substr(0, sep));
+  c.type.assign(id.substr(0, sep));
+  for (char& ch : c.type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   const std::string_view rest = id.substr(sep + 3);
   if (c.type == "generic") {
     const auto slash = rest.rfind('/');
@@ -182,7 +191,6 @@ Component ParseComponentId(std::string_view id) {
   } else {
     SplitLastColon(rest, c);  // gav, alpine, npm (scoped), go, pypi, nuget, composer, ...
   }
-  return c;
 }
 
 std::string SchemeForPackageType(std::string_view package_type) {
