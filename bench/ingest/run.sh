@@ -12,7 +12,8 @@
 # usage: bench/ingest/run.sh [--size-mb N] [--runs N] [--formats "xray-report ..."]
 # Default 40 MB per file (about a minute in all); --size-mb 250 checks the memory goal.
 # BULWARK_BENCH_BUILD=DIR uses (and builds) another build directory, e.g. one of an older commit;
-# a binary without `--timing` gets "-" for its in-process figures.
+# BULWARK_BIN=FILE runs that binary as it is, without building. A binary without `--timing` gets
+# "-" for its in-process figures.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 size_mb=40
@@ -27,15 +28,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 build="${BULWARK_BENCH_BUILD:-$root/build/bench}"
-src="$root"
-[ -f "$build/CMakeCache.txt" ] && src="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")"
-cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBULWARK_TESTS=OFF \
-  -DBULWARK_BENCH=OFF >/dev/null
-cmake --build "$build" -j2 --target bulwark >/dev/null
+bin="${BULWARK_BIN:-}"
+if [ -z "$bin" ]; then
+  src="$root"
+  [ -f "$build/CMakeCache.txt" ] &&
+    src="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")"
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBULWARK_TESTS=OFF \
+    -DBULWARK_BENCH=OFF >/dev/null
+  cmake --build "$build" -j2 --target bulwark >/dev/null
+  bin="$build/bulwark"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 timing=--timing
-"$build/bulwark" parse --help 2>/dev/null | grep -q -- --timing || timing=
+"$bin" parse --help 2>/dev/null | grep -q -- --timing || timing=
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s%N; }
@@ -54,7 +60,7 @@ for fmt in $formats; do
   for _ in $(seq "$runs"); do
     # Wall time in ns around the run (time's own %e has only 10 ms resolution); peak RSS from time.
     start=$(now)
-    /usr/bin/time -f '%M' -o "$work/time" "$build/bulwark" parse "$file" --format auto \
+    /usr/bin/time -f '%M' -o "$work/time" "$bin" parse "$file" --format auto \
       --output summary $timing >"$work/out"
     end=$(now)
     findings=$(sed -n 's/^findings: //p' "$work/out")
@@ -77,7 +83,7 @@ for fmt in $formats; do
   awk -v fmt="$fmt" -v mb="$mb" -v t="$t" -v ti="$ti" -v f="$findings" -v kb="$kb" -v pt="$pt" \
     -v pw="$pw" 'BEGIN {
     t = (t < 0.001 ? 0.001 : t); limit = 1.5 * mb + 64; rss = kb / 1024;
-    inproc = "-"; findings = "-"; ratio_in = "-";
+    inproc = "-"; findings = sprintf("%.0f", f / t); ratio_in = "-";
     if (ti != "") {
       ti = (ti < 0.0001 ? 0.0001 : ti);
       inproc = sprintf("%.0f", mb / ti); findings = sprintf("%.0f", f / ti);
