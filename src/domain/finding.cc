@@ -161,22 +161,13 @@ std::string_view ViolationTypeName(ViolationType t) {
 
 Component ParseComponentId(std::string_view id) {
   Component c;
-  ParseComponentId(id, c);
-  return c;
-}
-
-void ParseComponentId(std::string_view id, Component& c) {
-  c.id.assign(id);
-  c.type.clear();
-  c.name.clear();
-  c.version.clear();
+  c.id = id;
   const auto sep = id.find("://");
   if (sep == std::string_view::npos) {
     c.name = id;
-    return;
+    return c;
   }
-  c.type.assign(id.substr(0, sep));
-  for (char& ch : c.type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  c.type = Lower(id.substr(0, sep));
   const std::string_view rest = id.substr(sep + 3);
   if (c.type == "generic") {
     const auto slash = rest.rfind('/');
@@ -191,6 +182,7 @@ void ParseComponentId(std::string_view id, Component& c) {
   } else {
     SplitLastColon(rest, c);  // gav, alpine, npm (scoped), go, pypi, nuget, composer, ...
   }
+  return c;
 }
 
 std::string SchemeForPackageType(std::string_view package_type) {

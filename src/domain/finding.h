@@ -47,9 +47,6 @@ struct Component {
 // every other scheme (`name:version` split at the last colon). An id without `://` (`root`,
 // `lodash`, `A:1.0.0`) gives an empty type, the raw id as name and no version. Never fails.
 Component ParseComponentId(std::string_view id);
-// As above, into `out` (every member replaced), reusing the capacity of its strings: for a parser
-// that reads row after row into one finding.
-void ParseComponentId(std::string_view id, Component& out);
 
 // The id scheme Xray uses for a package type name as the formats spell it (`maven` -> `gav`,
 // `golang` -> `go`, `debian` -> `deb`, `Docker`/`oci` -> `docker`, ...); lower-cased otherwise.

@@ -204,14 +204,14 @@ void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
     f.license = row.license_key;
     if (row.component.empty())
       RefuseAt(kFormat, path() + ".component", "missing (licence report row)");
-    domain::ParseComponentId(row.component, f.component);
+    f.component = domain::ParseComponentId(row.component);
     row.impacted_artifact = row.artifact;
   } else {
     if (row.vulnerable_component.empty() && (f.issue_id.empty() || !row.has_severity)) {
       RefuseAt(kFormat, path() + ".vulnerable_component",
                "missing (a report row needs vulnerable_component, or issue_id and severity)");
     }
-    domain::ParseComponentId(row.vulnerable_component, f.component);
+    f.component = domain::ParseComponentId(row.vulnerable_component);
     if (kind == RowKind::kViolation) {
       f.kind = domain::FindingKind::kViolation;
       f.violation_type = ParseViolationType(row.type);
