@@ -47,8 +47,8 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s%N; }
 seconds() { awk -v s="$1" -v e="$2" 'BEGIN {printf "%.4f", (e - s) / 1e9}'; }
 
-printf '%-24s %6s | %-27s %9s %7s %8s | %-17s | %-15s\n' "" "" "bulwark parse MB/s" \
-  "findings/s" "peak" "RSS" "python MB/s" "bulwark/python"
+printf '%-24s %6s | %-17s %9s %-26s | %-17s | %-15s\n' "" "" "bulwark MB/s" "findings/s" \
+  "peak RSS MB, limit" "python MB/s" "bulwark/python"
 printf '%-24s %6s | %8s %8s %9s %9s %7s %8s | %8s %8s | %7s %7s\n' format MB whole in-proc \
   "" in-proc RSS_MB limit whole json.load whole in-proc
 for fmt in $formats; do
