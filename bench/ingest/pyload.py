@@ -7,4 +7,4 @@ import time
 start = time.perf_counter()
 with open(sys.argv[1], "rb") as f:
     json.load(f)
-print(f"{time.perf_counter() - start:.4f}")
+print(f"{time.perf_counter() - start:.6f}")

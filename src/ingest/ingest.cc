@@ -57,7 +57,8 @@ void PreCheck(std::string_view text) {
                      "`--format json` or `--format simple-json`");
 }
 
-std::int64_t RunParser(document& doc, Format format, internal::Emitter& out) {
+std::int64_t RunParser(document& doc, Format format, internal::Emitter& out,
+                       internal::TopLevelFacts* facts) {
   switch (format) {
     case Format::kCliJson:
     case Format::kGraphScan:
@@ -75,13 +76,13 @@ std::int64_t RunParser(document& doc, Format format, internal::Emitter& out) {
       internal::ParseCycloneDx(doc, format, out);
       return 0;
     case Format::kUiSecurityExport:
-      internal::ParseUiSecurityExport(doc, out);
+      internal::ParseUiSecurityExport(doc, out, facts);
       return 0;
     case Format::kUiViolationsExport:
       internal::ParseUiViolationsExport(doc, out);
       return 0;
     case Format::kReport:
-      return internal::ParseReportRows(doc, out);
+      return internal::ParseReportRows(doc, out, facts);
     case Format::kSummaryArtifact:
       internal::ParseSummaryArtifact(doc, out);
       return 0;
@@ -105,9 +106,31 @@ bool SameFamily(Format declared, Format detected) {
   return cdx(declared) && cdx(detected);
 }
 
+// The format to parse with: the detected one, or the declared one when it matches.
+Format Reconcile(Format declared, Format detected) {
+  if (!SameFamily(declared == Format::kAuto ? detected : declared, detected))
+    internal::Refuse(ErrorCode::kInvalidArgument,
+                     fmt::format("the file was declared as {} but looks like {}",
+                                 FormatName(declared), FormatName(detected)));
+  return declared == Format::kAuto ? detected : declared;
+}
+
+void RefuseTrailingText(document& doc) {
+  if (doc.current_location().error() == simdjson::SUCCESS)
+    internal::Refuse(ErrorCode::kDataLoss, "trailing text after the JSON value");
+}
+
 // Detects (or checks the declared format), then parses: the whole JSON path of one document.
+// `checked`: this document was already detected and parsed without error with ParseOptions
+// identical but for the sink (validate_before_emit), and `declared` is the format it had.
+//
+// Detection reads no more of the document than it needs (internal::Detection): an xray-report or
+// a UI security export is told by its keys before the rows, which are then walked only once, by
+// the parser; the keys after the rows are checked once the parser has read them, and trailing
+// text after the parse. A CLI json array is told by element 0 and each element is checked by the
+// parser. So such a refusal may come after findings reached the sink, like a row error.
 std::int64_t ParseDocument(simdjson::padded_string_view json, Format declared, FindingSink* sink,
-                           const ParseOptions& options, ParseReport& report) {
+                           const ParseOptions& options, ParseReport& report, bool checked) {
   std::string_view text(json.data(), json.size());
   auto first = text.find_first_not_of(" \t\r\n");
   auto last = text.find_last_not_of(" \t\r\n");
@@ -117,24 +140,43 @@ std::int64_t ParseDocument(simdjson::padded_string_view json, Format declared, F
   }
   internal::od::parser parser;
   document doc = parser.iterate(json);
-  Format format = declared;
-  {
-    Format detected = internal::Detect(doc);
-    if (doc.current_location().error() == simdjson::SUCCESS)
-      internal::Refuse(ErrorCode::kDataLoss, "trailing text after the JSON value");
-    if (declared == Format::kAuto) format = detected;
-    if (!SameFamily(format, detected))
-      internal::Refuse(ErrorCode::kInvalidArgument,
-                       fmt::format("the file was declared as {} but looks like {}",
-                                   FormatName(declared), FormatName(detected)));
-    if (declared == Format::kAuto && detected == Format::kCliCycloneDx) format = detected;
+  if (checked) {
+    report.format = declared;
+    internal::Emitter emitter(sink, options.batch_size, report, options.max_rows);
+    std::int64_t total = RunParser(doc, declared, emitter, nullptr);
+    emitter.Flush();
+    return total;
   }
+  internal::Detection detection = internal::Detect(doc);
+  if (detection.read_whole_value) RefuseTrailingText(doc);
+  Format format = Reconcile(declared, detection.format);
   doc.rewind();
+  const ParseReport before = report;
   report.format = format;
-  internal::Emitter emitter(sink, options.batch_size, report, options.max_rows);
-  std::int64_t total = RunParser(doc, format, emitter);
-  emitter.Flush();
-  return total;
+  try {
+    internal::TopLevelFacts facts;
+    const bool object_facts = detection.confirm_after_parse && format != Format::kCliJson;
+    internal::Emitter emitter(sink, options.batch_size, report, options.max_rows);
+    std::int64_t total = RunParser(doc, format, emitter, object_facts ? &facts : nullptr);
+    if (object_facts && internal::DecideObject(facts) != detection.format)
+      internal::Refuse(ErrorCode::kInternal, "format detection changed its mind");
+    if (!detection.read_whole_value) RefuseTrailingText(doc);
+    emitter.Flush();
+    return total;
+  } catch (const internal::Redetect&) {
+    // Element 0 of an array proved other than its first keys said; nothing was emitted yet.
+    report = before;
+    doc.rewind();
+    Format exact = internal::DetectExactly(doc);
+    RefuseTrailingText(doc);
+    format = Reconcile(declared, exact);
+    doc.rewind();
+    report.format = format;
+    internal::Emitter emitter(sink, options.batch_size, report, options.max_rows);
+    std::int64_t total = RunParser(doc, format, emitter, nullptr);
+    emitter.Flush();
+    return total;
+  }
 }
 
 core::Error SyntaxErrorOf(std::string_view text, simdjson::error_code code) {
@@ -167,13 +209,16 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
     report.bytes += text.size();
     if (options.validate_before_emit) {
       ParseReport dry = report;
-      ParseDocument(json, format, nullptr, options, dry);
+      ParseDocument(json, format, nullptr, options, dry, false);
+      return ParseDocument(json, dry.format, &sink, options, report, true);
     }
-    return ParseDocument(json, format, &sink, options, report);
+    return ParseDocument(json, format, &sink, options, report, false);
   } catch (const Failure& failure) {
     return core::Fail(failure.code, failure.message);
   } catch (const SinkFailure& failure) {
     return std::unexpected(failure.error);
+  } catch (const internal::Redetect&) {
+    return core::Fail(ErrorCode::kInternal, "format detection failed twice on one document");
   } catch (const simdjson::simdjson_error& e) {
     if (e.error() == simdjson::UTF8_ERROR)
       return core::Fail(ErrorCode::kDataLoss, "file is not UTF-8 text");

@@ -3,10 +3,13 @@
 // row into domain::Finding values delivered to a FindingSink in batches.
 //
 // Atomicity contract: a file is refused (non-ok Result) when it is empty, malformed, mixed, not an
-// importable Xray format, or has a row missing what its format requires. Detection errors are
-// found before anything is emitted. Row errors are found while parsing, so by default batches may
-// already have reached the sink when an error is returned: the caller must treat the import as
-// one unit and commit what it received only when ParseFile returns ok (e.g. one transaction).
+// importable Xray format, or has a row missing what its format requires. Row errors are found
+// while parsing, and so are the detection errors that lie past the first rows (detection reads
+// only the keys before the rows of a report or UI security export, and element 0 of an array:
+// keys after the rows, a later element of another kind and trailing text are found by the parse);
+// other detection errors are found before anything is emitted. So by default batches may already
+// have reached the sink when an error is returned: the caller must treat the import as one unit
+// and commit what it received only when ParseFile returns ok (e.g. one transaction).
 // With ParseOptions::validate_before_emit the file is parsed twice and the sink receives nothing
 // unless the whole file is valid.
 //

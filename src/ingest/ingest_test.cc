@@ -281,6 +281,96 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"key_with_escaped_backslash.json", core::ErrorCode::kDataLoss,
                 "top-level keys: version\\\\, a)"}));
 
+// Detection stops at the rows of a report whose first keys match; what follows the rows is still
+// checked, with the messages of a full detection, and with validate_before_emit nothing is emitted.
+Parsed ParseText(std::string_view text, Format format = Format::kAuto, ParseOptions options = {}) {
+  CollectingSink sink;
+  auto report = ParseBuffer("test.json", text, format, sink, options);
+  return {std::move(report), std::move(sink.findings)};
+}
+
+constexpr std::string_view kReportRow =
+    R"({"severity": "High", "issue_id": "XRAY-1", "vulnerable_component": "npm://a:1"})";
+
+TEST(Detection, KeysAfterTheRowsOfAReportStillMakeItMixed) {
+  ParseOptions validate;
+  validate.validate_before_emit = true;
+  const std::string mixed =
+      R"({"total_rows": 1, "rows": [)" + std::string(kReportRow) + R"(], "data": []})";
+  for (const ParseOptions& options : {ParseOptions{}, validate}) {
+    auto parsed = ParseText(mixed, Format::kAuto, options);
+    ASSERT_FALSE(parsed.report);
+    EXPECT_EQ(parsed.report.error().code, core::ErrorCode::kDataLoss);
+    EXPECT_THAT(parsed.report.error().message,
+                HasSubstr("mixed formats: xray-report file also contains `data`"));
+  }
+  EXPECT_TRUE(ParseText(mixed, Format::kAuto, validate).findings.empty());
+  auto spdx = ParseText(R"({"total_rows": 1, "rows": [], "spdxVersion": "SPDX-2.3"})");
+  ASSERT_FALSE(spdx.report);
+  EXPECT_THAT(spdx.report.error().message,
+              HasSubstr("mixed formats: keys of spdx and xray-report are both present"));
+  auto declared =
+      ParseText(R"({"total_rows": 1, "rows": [], "total_count": 1, "data": []})", Format::kReport);
+  ASSERT_FALSE(declared.report);
+  EXPECT_THAT(declared.report.error().message,
+              HasSubstr("keys of xray-ui-security-export and xray-report"));
+  auto trailing = ParseText(R"({"total_count": 0, "data": []} {"total_count": 0, "data": []})");
+  ASSERT_FALSE(trailing.report);
+  EXPECT_THAT(trailing.report.error().message, HasSubstr("trailing text"));
+}
+
+TEST(Detection, ReportWithKeysAroundTheRowsImportsAsBefore) {
+  auto parsed = ParseText(R"({"total_rows": 1, "rows": [)" + std::string(kReportRow) +
+                          R"(], "offset": 0, "summary": {"x": 1}})");
+  ASSERT_TRUE(parsed.report) << parsed.report.error().message;
+  EXPECT_EQ(parsed.report->format, Format::kReport);
+  EXPECT_EQ(parsed.findings.size(), 1u);
+  auto rows_first = ParseText(R"({"rows": [)" + std::string(kReportRow) + R"(], "total_rows": 1})");
+  ASSERT_TRUE(rows_first.report) << rows_first.report.error().message;
+  EXPECT_EQ(rows_first.findings.size(), 1u);
+}
+
+TEST(Detection, EveryArrayElementIsCheckedAgainstElementZero) {
+  constexpr std::string_view kCli =
+      R"({"scan_id": "s", "vulnerabilities": [], "component_id": "root"})";
+  constexpr std::string_view kUi =
+      R"({"issue_id": "XRAY-1", "comp_id": "c", "comp_name": "n", "watcher_name": "w"})";
+  auto cli_then_ui =
+      ParseText("[" + std::string(kCli) + "," + std::string(kCli) + "," + std::string(kUi) + "]");
+  ASSERT_FALSE(cli_then_ui.report);
+  EXPECT_THAT(cli_then_ui.report.error().message,
+              HasSubstr("mixed formats: element 0 is xray-cli-json but element 2 is "
+                        "xray-ui-violations-export"));
+  auto ui_then_cli = ParseText("[" + std::string(kUi) + "," + std::string(kCli) + "]");
+  ASSERT_FALSE(ui_then_cli.report);
+  EXPECT_THAT(ui_then_cli.report.error().message,
+              HasSubstr("mixed formats: element 0 is xray-ui-violations-export but element 1 is "
+                        "xray-cli-json"));
+  auto unknown = ParseText("[" + std::string(kCli) + R"(, {"hello": 1}])");
+  ASSERT_FALSE(unknown.report);
+  EXPECT_THAT(unknown.report.error().message,
+              HasSubstr("$[1]: element is not a JFrog CLI scan result or UI violation"));
+  auto not_object = ParseText("[" + std::string(kCli) + ", 3]");
+  ASSERT_FALSE(not_object.report);
+  EXPECT_THAT(not_object.report.error().message, HasSubstr("$[1]: array elements must be objects"));
+}
+
+TEST(Detection, AnElementZeroThatLooksLikeCliOnlyUntilItsLaterKeysIsAUiViolation) {
+  // status and an issues array first make element 0 look like a CLI scan result; the UI violation
+  // keys after them decide, as a full detection does.
+  const std::string row =
+      R"({"status": "open", "violations": [], "issue_id": "XRAY-9", "comp_id": "c", )"
+      R"("comp_name": "n", "watcher_name": "w", "severity": "High", "source_id": "npm://a", )"
+      R"("source_version": "1.0"})";
+  auto parsed = ParseText("[" + row + "," + row + "]");
+  ASSERT_TRUE(parsed.report) << parsed.report.error().message;
+  EXPECT_EQ(parsed.report->format, Format::kUiViolationsExport);
+  EXPECT_EQ(parsed.report->rows, 2u);
+  ASSERT_EQ(parsed.findings.size(), 2u);
+  EXPECT_EQ(parsed.findings[0].kind, domain::FindingKind::kViolation);
+  EXPECT_EQ(parsed.findings[0].component.Key(), "npm://a:1.0");
+}
+
 TEST(DeclaredFormat, NullIsAnEmptyCliJsonWhenDeclaredAndAMismatchIsRefused) {
   auto parsed = Parse("null.json", Format::kCliJson);
   ASSERT_TRUE(parsed.report) << parsed.report.error().message;

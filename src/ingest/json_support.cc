@@ -202,7 +202,7 @@ void AssignCvss(std::string_view key, std::string_view suffix, od::value value, 
   if (target == nullptr) return;
   if (suffix == "score" || suffix.empty()) {
     if (value.type() == od::json_type::string) {
-      std::string text = String(value);
+      std::string_view text = StringView(value);
       if (suffix.empty()) {
         SplitScoreVector(text, *target);
       } else {
@@ -212,7 +212,47 @@ void AssignCvss(std::string_view key, std::string_view suffix, od::value value, 
       target->score = Score(value);
     }
   } else if (suffix == "vector") {
-    target->vector = String(value);
+    AssignString(value, target->vector);
+  }
+}
+
+// Back to an empty CVE, keeping the capacity of its strings.
+void ResetCve(domain::Cve& cve) {
+  cve.id.clear();
+  for (domain::Cvss* cvss : {&cve.v2, &cve.v3, &cve.v4}) {
+    cvss->score.reset();
+    cvss->vector.clear();
+  }
+  cve.cwes.clear();
+}
+
+void ReadCve(od::object object, domain::Cve& cve) {
+  for (od::field field : object) {
+    std::string_view key = KeyOf(field);
+    od::value value = field.value();
+    if (key == "cve" || key == "id") {
+      AssignString(value, cve.id);
+    } else if (key == "cwe" || key == "cwes") {
+      if (value.is_null()) continue;
+      for (auto element : value.get_array()) {
+        od::value v = element.value();
+        if (v.type() == od::json_type::number) {
+          cve.cwes.push_back(fmt::format("CWE-{}", int64_t(v.get_int64())));
+        } else {
+          std::string text = String(v);
+          if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])))
+            text = "CWE-" + text;
+          if (!text.empty()) cve.cwes.push_back(std::move(text));
+        }
+      }
+    } else if (key.starts_with("cvss_v")) {  // cvss_v3_score, cvss_v3_vector, cvss_v3
+      std::string_view rest = key.substr(6);
+      std::string_view suffix = rest.size() > 2 ? rest.substr(2) : std::string_view();
+      AssignCvss(rest, suffix, value, cve);
+    } else if (key.starts_with("cvss")) {  // cvssV3, cvssV3Vector
+      std::string_view rest = key.substr(4);
+      AssignCvss(rest, rest.size() > 2 ? "vector" : "score", value, cve);
+    }
   }
 }
 
@@ -244,43 +284,28 @@ void SplitScoreVector(std::string_view text, domain::Cvss& out) {
 
 domain::Cve ParseCve(od::object object) {
   domain::Cve cve;
-  for (od::field field : object) {
-    std::string_view key = KeyOf(field);
-    od::value value = field.value();
-    if (key == "cve" || key == "id") {
-      cve.id = String(value);
-    } else if (key == "cwe" || key == "cwes") {
-      if (value.is_null()) continue;
-      for (auto element : value.get_array()) {
-        od::value v = element.value();
-        if (v.type() == od::json_type::number) {
-          cve.cwes.push_back(fmt::format("CWE-{}", int64_t(v.get_int64())));
-        } else {
-          std::string text = String(v);
-          if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])))
-            text = "CWE-" + text;
-          if (!text.empty()) cve.cwes.push_back(std::move(text));
-        }
-      }
-    } else if (key.starts_with("cvss_v")) {  // cvss_v3_score, cvss_v3_vector, cvss_v3
-      std::string_view rest = key.substr(6);
-      std::string_view suffix = rest.size() > 2 ? rest.substr(2) : std::string_view();
-      AssignCvss(rest, suffix, value, cve);
-    } else if (key.starts_with("cvss")) {  // cvssV3, cvssV3Vector
-      std::string_view rest = key.substr(4);
-      AssignCvss(rest, rest.size() > 2 ? "vector" : "score", value, cve);
-    }
-  }
+  ReadCve(object, cve);
   return cve;
 }
 
 std::vector<domain::Cve> ParseCves(od::value value) {
   std::vector<domain::Cve> out;
-  if (value.is_null()) return out;
-  for (auto element : value.get_array()) {
-    out.push_back(ParseCve(element.get_object()));
-  }
+  AssignCves(value, out);
   return out;
+}
+
+void AssignCves(od::value value, std::vector<domain::Cve>& out) {
+  std::size_t count = 0;
+  if (!value.is_null()) {
+    for (auto element : value.get_array()) {
+      od::object object = element.get_object();
+      if (count == out.size()) out.emplace_back();
+      domain::Cve& cve = out[count++];
+      ResetCve(cve);
+      ReadCve(object, cve);
+    }
+  }
+  out.resize(count);
 }
 
 void CollectCwes(domain::Finding& finding) {

@@ -101,6 +101,9 @@ void SplitScoreVector(std::string_view text, domain::Cvss& out);
 // cwes[].
 domain::Cve ParseCve(od::object object);
 std::vector<domain::Cve> ParseCves(od::value value);
+// As ParseCves, into `out`, reusing its elements' strings and vectors (a parser reading row after
+// row into one finding allocates nothing for CVEs that fit what the previous rows held).
+void AssignCves(od::value value, std::vector<domain::Cve>& out);
 // Appends the CWEs of the CVEs to finding.cwes (no duplicates).
 void CollectCwes(domain::Finding& finding);
 

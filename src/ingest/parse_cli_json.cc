@@ -159,10 +159,13 @@ void ReadIssues(od::value value, domain::FindingKind kind, Ctx& ctx, std::string
 
 // The scanned root of a response: component_id, or build://name:number for build scans. Looked
 // up before the issues (keys come in any order) so findings can stream out without buffering.
-std::string ScanRoot(od::object& object) {
+// `keys`, when not null, receives the keys of the response.
+std::string ScanRoot(od::object& object, std::vector<std::string_view>* keys) {
   std::string component_id, build_name, build_number;
+  if (keys != nullptr) keys->clear();
   for (od::field field : object) {
     std::string_view key = KeyOf(field);
+    if (keys != nullptr) keys->push_back(key);
     if (key == "component_id") component_id = String(field.value());
     if (key == "build_name") build_name = String(field.value());
     if (key == "build_number") build_number = String(field.value());
@@ -172,9 +175,13 @@ std::string ScanRoot(od::object& object) {
   return component_id;
 }
 
-// One ScanResponse (or build-scan response) object.
-void ReadScanResponse(od::object object, Ctx ctx, Emitter& out) {
-  const std::string artifact = ScanRoot(object);
+// One ScanResponse (or build-scan response) object. An element of a CLI json array has its keys
+// checked against the kind of element 0 (`keys` is a buffer reused between elements) before
+// anything is read from it.
+void ReadScanResponse(od::object object, Ctx ctx, Emitter& out,
+                      std::vector<std::string_view>* keys = nullptr) {
+  const std::string artifact = ScanRoot(object, keys);
+  if (keys != nullptr) CheckArrayElement(ctx.index, *keys, Format::kCliJson);
   std::vector<domain::Finding> findings;
   auto flush = [&] {
     for (domain::Finding& f : findings) {
@@ -211,11 +218,13 @@ void ParseCliJson(od::document& doc, Format format, Emitter& out) {
   }
   if (doc.is_null()) return;  // the CLI prints null when nothing was scanned
   std::size_t i = 0;
+  std::vector<std::string_view> keys;
   for (auto element : doc.get_array()) {
     Ctx ctx{name, "$", i++};
     od::value v = element.value();
-    if (v.type() != od::json_type::object) RefuseAt(name, ctx.path(), "element must be an object");
-    ReadScanResponse(v.get_object(), std::move(ctx), out);
+    if (v.type() != od::json_type::object)
+      Refuse(core::ErrorCode::kDataLoss, ctx.path() + ": array elements must be objects");
+    ReadScanResponse(v.get_object(), std::move(ctx), out, &keys);
   }
 }
 

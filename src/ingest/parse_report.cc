@@ -32,6 +32,8 @@ struct Row {
   std::string scratch;  // not part of the row: a buffer reused between rows
   bool has_severity = false, has_watch = false, has_category = false, has_exposures_id = false;
   bool has_b1_keys = false, has_camel_keys = false;
+  bool has_cves = false, has_fixed_versions = false, has_impact_path = false;
+  bool has_policies = false, has_references = false;
 };
 
 domain::ViolationType ParseViolationType(std::string_view type) {
@@ -59,7 +61,8 @@ void ReadField(std::string_view key, od::value value, Row& row) {
       break;
     case 'c':
       if (key == "cves") {
-        f.cves = ParseCves(value);
+        row.has_cves = true;
+        AssignCves(value, f.cves);
       } else if (key == "component") {
         AssignString(value, row.component);
       } else if (key == "category") {
@@ -76,6 +79,7 @@ void ReadField(std::string_view key, od::value value, Row& row) {
       break;
     case 'f':
       if (key == "fixed_versions") {
+        row.has_fixed_versions = true;
         AssignStrings(value, f.fixed_versions);
       } else if (key == "fixedVersions") {
         row.has_camel_keys = true;
@@ -85,6 +89,7 @@ void ReadField(std::string_view key, od::value value, Row& row) {
       if (key == "impacted_artifact") {
         AssignString(value, row.impacted_artifact);
       } else if (key == "impact_path") {
+        row.has_impact_path = true;
         AssignStrings(value, row.impact_path);
       } else if (key == "issue_id") {
         AssignString(value, f.issue_id);
@@ -100,19 +105,21 @@ void ReadField(std::string_view key, od::value value, Row& row) {
       if (key == "published") {
         AssignString(value, f.published);
       } else if (key == "path") {
-        if (f.locations.empty()) f.locations.emplace_back();
         AssignString(value, f.locations[0].path);
       } else if (key == "policy_names") {
+        row.has_policies = true;
         AssignStrings(value, f.policies);
       }
       break;
     case 'r':
       if (key != "references") break;
       if (value.type() == od::json_type::string) {
+        if (!row.has_references) f.references.clear();
         f.references.push_back(String(value));
       } else {
         AssignStrings(value, f.references);
       }
+      row.has_references = true;
       break;
     case 's':
       if (key == "severity") {
@@ -141,15 +148,39 @@ void ReadField(std::string_view key, od::value value, Row& row) {
   }
 }
 
-// Ready for the next row; strings keep their capacity.
+// Ready for the next row. Strings keep their capacity, and so do the elements of the row's
+// vectors: they are emptied only when a row lacks their key (AssignStrings and AssignCves reuse
+// the elements a previous row left), so a sink that keeps no findings costs no allocation per row
+// once the rows have been seen at their largest.
 void Clear(Row& row) {
-  row.f.Clear();
+  domain::Finding& f = row.f;
+  f.kind = domain::FindingKind::kVulnerability;
+  f.violation_type = domain::ViolationType::kNone;
+  f.severity = domain::Severity::kInfo;
+  for (std::string* s : {&f.issue_id, &f.applicability, &f.summary, &f.description, &f.published,
+                         &f.license, &f.watch})
+    s->clear();
+  f.cwes.clear();
+  if (f.locations.size() != 1) f.locations.resize(1);
+  f.locations[0].artifact.clear();
+  f.locations[0].path.clear();
   for (std::string* s : {&row.vulnerable_component, &row.component, &row.impacted_artifact,
                          &row.artifact, &row.type, &row.license_key})
     s->clear();
-  row.impact_path.clear();
   row.has_severity = row.has_watch = row.has_category = row.has_exposures_id = false;
   row.has_b1_keys = row.has_camel_keys = false;
+  row.has_cves = row.has_fixed_versions = row.has_impact_path = row.has_policies = false;
+  row.has_references = false;
+}
+
+// Empties the vectors whose keys the row did not have.
+void DropAbsent(Row& row) {
+  domain::Finding& f = row.f;
+  if (!row.has_cves) f.cves.clear();
+  if (!row.has_fixed_versions) f.fixed_versions.clear();
+  if (!row.has_policies) f.policies.clear();
+  if (!row.has_references) f.references.clear();
+  if (!row.has_impact_path) row.impact_path.clear();
 }
 
 RowKind KindOf(const Row& row) {
@@ -187,9 +218,15 @@ void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
       if (f.violation_type == domain::ViolationType::kLicense) f.license = row.license_key;
     }
   }
-  if (f.locations.empty()) f.locations.emplace_back();
-  f.locations[0].artifact = std::move(row.impacted_artifact);
-  if (!row.impact_path.empty()) f.locations[0].impact_paths.push_back(std::move(row.impact_path));
+  // Swapped rather than moved: the row keeps the finding's previous buffers for the next row.
+  domain::Location& location = f.locations[0];
+  std::swap(location.artifact, row.impacted_artifact);
+  if (row.impact_path.empty()) {
+    location.impact_paths.clear();
+  } else {
+    location.impact_paths.resize(1);
+    std::swap(location.impact_paths[0], row.impact_path);
+  }
   CollectCwes(f);
 }
 
@@ -212,6 +249,7 @@ void ParseRows(od::array rows, Emitter& out) {
       if (e.error() != simdjson::INCORRECT_TYPE && e.error() != simdjson::NUMBER_ERROR) throw;
       RefuseAt(kFormat, fmt::format("{}.{}", path(), current), "value has the wrong JSON type");
     }
+    DropAbsent(row);
     RowKind kind = KindOf(row);
     if (!report_kind) {
       report_kind = kind;
@@ -233,16 +271,21 @@ void ParseRows(od::array rows, Emitter& out) {
 
 }  // namespace
 
-std::int64_t ParseReportRows(od::document& doc, Emitter& out) {
+std::int64_t ParseReportRows(od::document& doc, Emitter& out, TopLevelFacts* facts) {
   std::int64_t total_rows = -1;
   bool has_rows = false;
   for (od::field field : doc.get_object()) {
     std::string_view key = KeyOf(field);
+    od::value value = field.value();
     if (key == "total_rows") {
-      total_rows = field.value().get_int64();
+      if (facts != nullptr) facts->Note(key, value.type());
+      total_rows = value.get_int64();
     } else if (key == "rows") {
+      if (facts != nullptr) facts->Note(key, value.type());
       has_rows = true;
-      ParseRows(field.value().get_array(), out);
+      ParseRows(value.get_array(), out);
+    } else if (facts != nullptr) {
+      facts->Read(key, value);
     }
   }
   if (!has_rows || total_rows < 0)

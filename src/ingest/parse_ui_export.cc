@@ -101,16 +101,20 @@ void ReadSecurityRow(od::object object, const std::string& path, Emitter& out) {
   out.Emit(std::move(f));
 }
 
-void ReadViolationRow(od::object object, const std::string& path, Emitter& out) {
+// `keys` receives the keys of the row (a buffer reused between rows).
+void ReadViolationRow(od::object object, const std::string& path, std::size_t index,
+                      std::vector<std::string_view>& keys, Emitter& out) {
   domain::Finding f;
   f.kind = domain::FindingKind::kViolation;
   std::string source_id, source_version, comp_id;
   domain::Location location;
   bool has_issue = false;
-  std::string_view current;
+  std::string_view current, foreign;
+  keys.clear();
   try {
     for (od::field field : object) {
       current = KeyOf(field);
+      keys.push_back(current);
       od::value value = field.value();
       if (current == "issue_id") {
         has_issue = true;
@@ -144,16 +148,18 @@ void ReadViolationRow(od::object object, const std::string& path, Emitter& out) 
       } else if (current == "applicability_detail") {
         f.applicability = ApplicabilityResult(value);
       } else if (current == "scan_id" || current == "component_versions") {
-        RefuseAt(kViolations, path,
-                 fmt::format("`{}` of another Xray format inside a UI "
-                             "violation row (mixed formats)",
-                             current));
+        foreign = current;  // refused once the row's kind is checked against element 0
       }
     }
   } catch (const simdjson::simdjson_error& e) {
     if (e.error() != simdjson::INCORRECT_TYPE) throw;
     RefuseAt(kViolations, fmt::format("{}.{}", path, current), "value has the wrong JSON type");
   }
+  CheckArrayElement(index, keys, Format::kUiViolationsExport);
+  if (!foreign.empty())
+    RefuseAt(kViolations, path,
+             fmt::format("`{}` of another Xray format inside a UI violation row (mixed formats)",
+                         foreign));
   if (!has_issue) RefuseAt(kViolations, path + ".issue_id", "missing");
   f.component = source_version.empty()
                     ? domain::ParseComponentId(source_id)
@@ -166,9 +172,14 @@ void ReadViolationRow(od::object object, const std::string& path, Emitter& out) 
 
 }  // namespace
 
-void ParseUiSecurityExport(od::document& doc, Emitter& out) {
+void ParseUiSecurityExport(od::document& doc, Emitter& out, TopLevelFacts* facts) {
   for (od::field field : doc.get_object()) {
-    if (KeyOf(field) != "data") continue;
+    std::string_view key = KeyOf(field);
+    if (key != "data") {
+      if (facts != nullptr) facts->Read(key, field.value());
+      continue;
+    }
+    if (facts != nullptr) facts->Note(key, field.value().type());
     std::size_t i = 0;
     for (auto element : field.value().get_array()) {
       std::string path = IndexPath("$.data", i++);
@@ -181,11 +192,14 @@ void ParseUiSecurityExport(od::document& doc, Emitter& out) {
 
 void ParseUiViolationsExport(od::document& doc, Emitter& out) {
   std::size_t i = 0;
+  std::vector<std::string_view> keys;
   for (auto element : doc.get_array()) {
-    std::string path = IndexPath("$", i++);
+    std::string path = IndexPath("$", i);
     od::value row = element.value();
-    if (row.type() != od::json_type::object) RefuseAt(kViolations, path, "row is not an object");
-    ReadViolationRow(row.get_object(), path, out);
+    if (row.type() != od::json_type::object)
+      Refuse(core::ErrorCode::kDataLoss, path + ": array elements must be objects");
+    ReadViolationRow(row.get_object(), path, i, keys, out);
+    ++i;
   }
 }
 

@@ -12,7 +12,9 @@
 
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kBinary = BULWARK_BINARY_DIR "/bulwark";
 const std::string kFixtures = BULWARK_SOURCE_DIR "/test/fixtures/xray/";
@@ -52,6 +54,19 @@ TEST(ParseCommand, SummaryPrintsTheDetectedFormatAndCounts) {
   EXPECT_THAT(run.out, HasSubstr("severity.high: 1\n"));
   EXPECT_THAT(run.out, HasSubstr("severity.medium: 1\n"));
   EXPECT_TRUE(run.err.empty());
+}
+
+TEST(ParseCommand, TimingAddsTheInProcessParseSecondsOnlyWhenAsked) {
+  CommandRun plain = Bulwark("parse " + kFixtures + "report.json");
+  EXPECT_THAT(plain.out, Not(HasSubstr("parse_seconds")));
+  CommandRun timed = Bulwark("parse " + kFixtures + "report.json --timing");
+  ASSERT_EQ(timed.exit_code, 0) << timed.err;
+  EXPECT_THAT(timed.out, HasSubstr("findings: 2\n"));
+  EXPECT_THAT(timed.out, ContainsRegex("\nparse_seconds: [0-9]+\\.[0-9]{6}\n$"));
+  CommandRun json = Bulwark("parse " + kFixtures + "report.json --output json --timing");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, Not(HasSubstr("parse_seconds")));  // stdout stays one JSON array
+  EXPECT_THAT(json.err, ContainsRegex("^parse_seconds: [0-9]+\\.[0-9]{6}\n$"));
 }
 
 TEST(ParseCommand, JsonOutputIsAnArrayOfNormalisedFindings) {
