@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "storage/sql/finding_codec.h"
 #include "storage/store.h"
 #include "storage/store_test_fixture.h"
 
@@ -295,6 +296,89 @@ TEST_P(Lifecycle, UnchangedReimportRewritesNoFindingButMovesLastSeen) {
   auto changed = Apply(p.id, "main", report, s3.id, T(30));
   EXPECT_EQ(changed.updated, 1);
   EXPECT_EQ(changed.rows_written, 1);
+}
+
+TEST_P(Lifecycle, ReimportMovesOnlyTheLastSeenScanOfEveryFinding) {
+  Project p = MakeProject("app");
+  std::vector<domain::Finding> report;
+  for (int i = 0; i < 40; ++i) {
+    report.push_back(Vuln("XRAY-" + std::to_string(2000 + i),
+                          "npm://pkg" + std::to_string(i) + ":1.0.0",
+                          static_cast<Severity>(i % 5)));
+  }
+  report[0].description = "quote \" backslash \\ tab \t and \xc3\xa9";
+  report[1].cves[0].v2 = {10.0, "AV:N"};
+  Scan s1 = NewScan(p.id), s2 = NewScan(p.id), s3 = NewScan(p.id), s4 = NewScan(p.id);
+  EXPECT_EQ(Apply(p.id, "main", report, s1.id, T(10)).new_findings, 40);
+  EXPECT_EQ(Apply(p.id, "main", report, s2.id, T(20)).unchanged, 40);  // new -> open
+  FindingFilter f;
+  f.project_id = p.id;
+  f.sort = {FindingSortKey::kId, false};
+  auto before = store_->Findings().List(f, Limit(100), T(20));
+  ASSERT_TRUE(before && before->items.size() == 40u);
+
+  auto again = Apply(p.id, "main", report, s3.id, T(30));
+  EXPECT_EQ(again.unchanged, 40);
+  EXPECT_EQ(again.rows_written, 0);
+  auto after = store_->Findings().List(f, Limit(100), T(30));
+  ASSERT_TRUE(after && after->items.size() == 40u);
+  for (size_t i = 0; i < 40; ++i) {
+    const StoredFinding& b = before->items[i];
+    const StoredFinding& a = after->items[i];
+    SCOPED_TRACE(b.finding.issue_id);
+    EXPECT_EQ(a.last_scan_id, s3.id);
+    EXPECT_EQ(a.last_seen_at, T(30));
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.status, FindingStatus::kOpen);
+    EXPECT_EQ(a.first_scan_id, s1.id);
+    EXPECT_EQ(a.first_seen_at, T(10));
+    EXPECT_EQ(a.fixed_at, std::nullopt);
+    EXPECT_EQ(a.fingerprint, b.fingerprint);
+    EXPECT_EQ(a.finding.cves, b.finding.cves);
+    EXPECT_EQ(a.finding.locations, b.finding.locations);
+    EXPECT_EQ(a.finding.description, b.finding.description);
+    EXPECT_EQ(a.finding.summary, b.finding.summary);
+    EXPECT_EQ(a.finding.severity, b.finding.severity);
+    auto history = store_->Findings().History(a.id);
+    ASSERT_TRUE(history);
+    EXPECT_EQ(history->size(), 1u) << "a re-import adds no history";
+  }
+  EXPECT_EQ(after->items[0].finding.description, report[0].description);
+  EXPECT_EQ(after->items[1].finding.cves, report[1].cves);
+
+  // A finding fixed and found again is "reopened" for one snapshot, then "open".
+  std::vector<domain::Finding> fewer(report.begin() + 1, report.end());
+  EXPECT_EQ(Apply(p.id, "main", fewer, s4.id, T(40)).fixed, 1);
+  Scan s5 = NewScan(p.id), s6 = NewScan(p.id);
+  EXPECT_EQ(Apply(p.id, "main", report, s5.id, T(50)).reopened, 1);
+  EXPECT_EQ(Statuses(p.id, "main")["XRAY-2000"], FindingStatus::kReopened);
+  EXPECT_EQ(Apply(p.id, "main", report, s6.id, T(60)).unchanged, 40);
+  auto statuses = Statuses(p.id, "main");
+  EXPECT_EQ(statuses["XRAY-2000"], FindingStatus::kOpen);
+  EXPECT_EQ(statuses["XRAY-2001"], FindingStatus::kOpen);
+}
+
+TEST_P(Lifecycle, RowsDigestedByTheEarlierTextHashStillMatchUnchangedFindings) {
+  Project p = MakeProject("app");
+  std::vector<domain::Finding> report;
+  for (int i = 0; i < 5; ++i) {
+    report.push_back(Vuln("XRAY-" + std::to_string(3000 + i),
+                          "npm://pkg" + std::to_string(i) + ":1.0.0", Severity::kHigh));
+  }
+  Scan s1 = NewScan(p.id), s2 = NewScan(p.id), s3 = NewScan(p.id);
+  Apply(p.id, "main", report, s1.id, T(10));
+  // Rows as an earlier version wrote them: the digest of the column text, no "2:" prefix.
+  for (const auto& f : report) {
+    ExecRaw("UPDATE findings SET content_hash = '" + sql::ContentHash(sql::FindingContent(f)) +
+            "' WHERE fingerprint = '" + f.Fingerprint() + "'");
+  }
+  auto again = Apply(p.id, "main", report, s2.id, T(20));
+  EXPECT_EQ(again.unchanged, 5);
+  EXPECT_EQ(again.rows_written, 0);
+  report[2].summary = "now summarised";
+  auto changed = Apply(p.id, "main", report, s3.id, T(30));
+  EXPECT_EQ(changed.updated, 1);
+  EXPECT_EQ(changed.unchanged, 4);
 }
 
 TEST_P(Lifecycle, ThirteenThousandFindingsApplyAndReapplyWithoutRewrites) {

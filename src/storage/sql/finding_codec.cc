@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "storage/sql/row_codec.h"
@@ -11,11 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-json CvssJson(const domain::Cvss& c) {
-  if (!c.score && c.vector.empty()) return nullptr;
-  return json::array({c.score ? json(*c.score) : json(nullptr), c.vector});
-}
-
 domain::Cvss ReadCvss(const json& j) {
   domain::Cvss c;
   if (!j.is_array() || j.size() != 2) return c;
@@ -24,26 +23,112 @@ domain::Cvss ReadCvss(const json& j) {
   return c;
 }
 
+// The CVE and location columns are JSON written directly (no document is built: a finding is
+// written on every import), as nlohmann::json::dump would write them: keys in sorted order, no
+// spaces. ReadFindingContent reads them back with nlohmann::json.
+void AppendString(std::string& out, std::string_view s) {
+  out += '"';
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+    }
+  }
+  out.append(s, run, s.size() - run);
+  out += '"';
+}
+
+void AppendStrings(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    AppendString(out, items[i]);
+  }
+  out += ']';
+}
+
+// null, or [score, "vector"] with null for a missing (or non-finite) score.
+void AppendCvss(std::string& out, const domain::Cvss& c) {
+  if (!c.score && c.vector.empty()) {
+    out += "null";
+    return;
+  }
+  out += '[';
+  if (c.score && std::isfinite(*c.score)) {
+    const size_t start = out.size();
+    fmt::format_to(std::back_inserter(out), "{}", *c.score);
+    if (out.find_first_of(".e", start) == std::string::npos) out += ".0";
+  } else {
+    out += "null";
+  }
+  out += ',';
+  AppendString(out, c.vector);
+  out += ']';
+}
+
 std::string CvesText(const std::vector<domain::Cve>& cves) {
   if (cves.empty()) return "";
-  json out = json::array();
-  for (const auto& c : cves) {
-    out.push_back({{"id", c.id},
-                   {"v2", CvssJson(c.v2)},
-                   {"v3", CvssJson(c.v3)},
-                   {"v4", CvssJson(c.v4)},
-                   {"cwes", c.cwes}});
+  std::string out = "[";
+  for (size_t i = 0; i < cves.size(); ++i) {
+    const domain::Cve& c = cves[i];
+    out += i ? ",{\"cwes\":" : "{\"cwes\":";
+    AppendStrings(out, c.cwes);
+    out += ",\"id\":";
+    AppendString(out, c.id);
+    out += ",\"v2\":";
+    AppendCvss(out, c.v2);
+    out += ",\"v3\":";
+    AppendCvss(out, c.v3);
+    out += ",\"v4\":";
+    AppendCvss(out, c.v4);
+    out += '}';
   }
-  return out.dump();
+  return out + "]";
 }
 
 std::string LocationsText(const std::vector<domain::Location>& locations) {
   if (locations.empty()) return "";
-  json out = json::array();
-  for (const auto& l : locations) {
-    out.push_back({{"artifact", l.artifact}, {"path", l.path}, {"impact_paths", l.impact_paths}});
+  std::string out = "[";
+  for (size_t i = 0; i < locations.size(); ++i) {
+    const domain::Location& l = locations[i];
+    out += i ? ",{\"artifact\":" : "{\"artifact\":";
+    AppendString(out, l.artifact);
+    out += ",\"impact_paths\":[";
+    for (size_t p = 0; p < l.impact_paths.size(); ++p) {
+      if (p) out += ',';
+      AppendStrings(out, l.impact_paths[p]);
+    }
+    out += "],\"path\":";
+    AppendString(out, l.path);
+    out += '}';
   }
-  return out.dump();
+  return out + "]";
 }
 
 std::string CveIds(const std::vector<domain::Cve>& cves) {
@@ -56,7 +141,80 @@ std::string CveIds(const std::vector<domain::Cve>& cves) {
   return out;
 }
 
+// A 64-bit digest fed eight bytes at a time (the FxHash step: rotate, xor, multiply by an odd
+// constant). Every step is a bijection of the state, so two inputs that differ in one word never
+// collide. Strings are length-prefixed and lists count-prefixed, so no two contents share an
+// encoding. Words are read little-endian whatever the machine.
+class Digest {
+ public:
+  void Word(std::uint64_t w) { h_ = (std::rotl(h_, 5) ^ w) * 0x517cc1b727220a95ull; }
+  void Text(std::string_view s) {
+    Word(s.size());
+    const char* p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) Word(Load(p, 8));
+    if (n > 0) Word(Load(p, n));
+  }
+  void Texts(const std::vector<std::string>& items) {
+    Word(items.size());
+    for (const auto& item : items) Text(item);
+  }
+  void Score(const domain::Cvss& c) {
+    Word(c.score ? 1 : 0);
+    if (c.score) Word(std::bit_cast<std::uint64_t>(*c.score));
+    Text(c.vector);
+  }
+  std::uint64_t value() const { return h_; }
+
+ private:
+  static std::uint64_t Load(const char* p, size_t n) {
+    unsigned char bytes[8] = {};
+    std::memcpy(bytes, p, n);
+    std::uint64_t w = 0;
+    for (int i = 7; i >= 0; --i) w = (w << 8) | bytes[i];
+    return w;
+  }
+  std::uint64_t h_ = 0x243f6a8885a308d3ull;
+};
+
 }  // namespace
+
+std::string ContentDigest(const domain::Finding& f) {
+  Digest d;
+  d.Word(static_cast<std::uint64_t>(f.kind) | static_cast<std::uint64_t>(f.violation_type) << 8 |
+         static_cast<std::uint64_t>(f.severity) << 16);
+  d.Text(f.issue_id);
+  d.Text(f.component.type);
+  d.Text(f.component.name);
+  d.Text(f.component.version);
+  d.Text(f.component.id);
+  d.Word(f.cves.size());
+  for (const auto& c : f.cves) {
+    d.Text(c.id);
+    d.Score(c.v2);
+    d.Score(c.v3);
+    d.Score(c.v4);
+    d.Texts(c.cwes);
+  }
+  d.Texts(f.cwes);
+  d.Texts(f.fixed_versions);
+  d.Word(f.locations.size());
+  for (const auto& l : f.locations) {
+    d.Text(l.artifact);
+    d.Text(l.path);
+    d.Word(l.impact_paths.size());
+    for (const auto& path : l.impact_paths) d.Texts(path);
+  }
+  d.Text(f.applicability);
+  d.Texts(f.references);
+  d.Text(f.summary);
+  d.Text(f.description);
+  d.Text(f.published);
+  d.Text(f.license);
+  d.Text(f.watch);
+  d.Texts(f.policies);
+  return fmt::format("2:{:016x}", d.value());
+}
 
 std::vector<Value> FindingContent(const domain::Finding& f) {
   return {std::string(domain::FindingKindName(f.kind)),

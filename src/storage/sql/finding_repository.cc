@@ -153,12 +153,16 @@ class SqlFindings final : public FindingRepository {
   core::Result<domain::SeverityCounts> OpenUntriaged(std::int64_t project_id,
                                                      std::string_view branch, std::string_view tool,
                                                      Time now) override {
+    // The branch and tool conditions are left out rather than written "($2 = '' OR ...)", which
+    // keeps the planner from searching the branch's index entries.
     auto rows = s_.Query(
-        "SELECT f.severity, COUNT(*) FROM findings f WHERE f.project_id = $1 AND "
-        "($2 = '' OR f.branch = $2) AND ($3 = '' OR f.tool = $3) AND f.status <> 'fixed' AND "
-        "NOT EXISTS (SELECT 1 FROM triage t WHERE t.project_id = f.project_id AND "
-        "t.vulnerability_key = f.vulnerability_key AND t.component_name = f.component_name AND "
-        "(t.expires_at IS NULL OR t.expires_at > $4)) GROUP BY f.severity",
+        fmt::format("SELECT f.severity, COUNT(*) FROM findings f WHERE f.project_id = $1 AND {}{}"
+                    "f.status <> 'fixed' AND NOT EXISTS (SELECT 1 FROM triage t WHERE "
+                    "t.project_id = f.project_id AND t.vulnerability_key = f.vulnerability_key "
+                    "AND t.component_name = f.component_name AND (t.expires_at IS NULL OR "
+                    "t.expires_at > $4)) GROUP BY f.severity",
+                    branch.empty() ? "$2 = '' AND " : "f.branch = $2 AND ",
+                    tool.empty() ? "$3 = '' AND " : "f.tool = $3 AND "),
         {Int(project_id), std::string(branch), std::string(tool), Ms(now)});
     if (!rows) return std::unexpected(rows.error());
     domain::SeverityCounts counts;
@@ -288,7 +292,7 @@ core::Status SqlFindings::Insert(std::span<const domain::Finding* const> batch,
     }
     params.push_back(f.Fingerprint());
     params.push_back(f.VulnerabilityKey());
-    params.push_back(ContentHash(content));
+    params.push_back(ContentDigest(f));
     for (auto& v : content) params.push_back(std::move(v));
     const std::string identity = Tuple(first, 7);  // "(... )": drop the closing parenthesis
     sql += fmt::format("{}{}, 'new', {}", i ? ", " : "", identity.substr(0, identity.size() - 1),
@@ -335,14 +339,16 @@ core::Result<ApplyResult> SqlFindings::ApplySnapshot(const SnapshotScope& scope,
     Existing& e = it->second;
     e.present = true;
     const bool was_fixed = e.status == FindingStatus::kFixed;
-    auto content = FindingContent(f);
-    std::string hash = ContentHash(content);
-    if (!was_fixed && hash == e.hash) {
+    // Compared by digest only: the column text is built for the rows that are written.
+    std::string digest = ContentDigest(f);
+    const bool same =
+        IsContentDigest(e.hash) ? digest == e.hash : ContentHash(FindingContent(f)) == e.hash;
+    if (!was_fixed && same) {
       ++result.unchanged;
       continue;
     }
     ++(was_fixed ? result.reopened : result.updated);
-    rewrites.push_back({e.id, std::move(content), std::move(hash), was_fixed});
+    rewrites.push_back({e.id, FindingContent(f), std::move(digest), was_fixed});
   }
   std::vector<std::int64_t> gone;
   for (const auto& [fp, e] : existing) {
@@ -350,13 +356,18 @@ core::Result<ApplyResult> SqlFindings::ApplySnapshot(const SnapshotScope& scope,
   }
   result.fixed = static_cast<int>(gone.size());
   if (auto s = MarkFixed(gone, scope); !s) return std::unexpected(s.error());
-  // Every finding still open was seen again: it is "open" now and its last scan moves. One
-  // statement; content columns are not touched.
-  auto bumped = s_.Query(
-      "UPDATE findings SET last_scan_id = $4, last_seen_at = $5, status = 'open' WHERE "
-      "project_id = $1 AND branch = $2 AND tool = $3 AND status <> 'fixed'",
-      {Int(scope.project_id), scope.branch, scope.tool, Int(scope.scan_id), Ms(scope.at)});
-  if (!bumped) return std::unexpected(bumped.error());
+  // Every finding still open was seen again: its last scan moves and it is "open" now. Set-based,
+  // content columns untouched, each row written once: the rows already open first, without
+  // assigning the status (so its index entries stay as they are), then the new and reopened ones.
+  for (const char* sql :
+       {"UPDATE findings SET last_scan_id = $4, last_seen_at = $5 WHERE project_id = $1 AND "
+        "branch = $2 AND tool = $3 AND status = 'open'",
+        "UPDATE findings SET last_scan_id = $4, last_seen_at = $5, status = 'open' WHERE "
+        "project_id = $1 AND branch = $2 AND tool = $3 AND status IN ('new', 'reopened')"}) {
+    auto bumped = s_.Query(
+        sql, {Int(scope.project_id), scope.branch, scope.tool, Int(scope.scan_id), Ms(scope.at)});
+    if (!bumped) return std::unexpected(bumped.error());
+  }
   for (const Pending& p : rewrites) {
     if (auto s = Rewrite(p.id, p.content, p.hash, scope, p.reopen); !s) {
       return std::unexpected(s.error());
