@@ -2,7 +2,8 @@
 // claim one scan at a time under a lease they renew while working, so a crashed process's scans
 // are resumed by whoever claims them after the lease expires; a scanner configuration runs one
 // scan at a time (the queue query guarantees it). Two sources feed a domain::FindingSet:
-//  - import methods: the stored upload, ingest::ParseFile (in memory; a refused file stores nothing);
+//  - import methods: the stored upload, ingest::ParseFile (in memory; a refused file stores
+//  nothing);
 //  - bind/scheduled/kdt with a scanner config: the scanner adapter's RunApiScan, each page read
 //    with ingest::ParseReportPage.
 // Only a complete source reaches the lifecycle (FindingRepository::ApplySnapshot, one
@@ -35,6 +36,8 @@ namespace bulwark::jobs {
 struct ScanRunnerOptions {
   std::string owner = "bulwark";  // lease owner: unique per process (host:pid)
   int workers = 2;
+  // Nice value of the worker threads (env/thread_priority.h): 0 = the priority of requests.
+  int nice = 0;
   std::chrono::milliseconds lease = std::chrono::seconds(60);
   std::chrono::milliseconds poll = std::chrono::seconds(2);  // how often idle workers look again
   // A scan claimed this many times without ending (its workers died or lost the lease) is
