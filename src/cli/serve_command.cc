@@ -94,8 +94,6 @@ int Serve(const ConfigFlags& flags) {
   ctx.rate_limit_per_second = config.rate_limit;
   ctx.rate_limit_burst = config.rate_limit_burst;
   ctx.job_nice = config.job_nice;
-  auto token_use = std::make_unique<http::TokenUseRecorder>(*store, std::chrono::seconds(2));
-  ctx.token_use = token_use.get();
   ctx.webhook_policy.allow_private_networks = config.webhook_allow_private_networks;
   std::unique_ptr<BackgroundJobs> jobs;
   ctx.wake_scan_workers = [&jobs] {
@@ -123,6 +121,9 @@ int Serve(const ConfigFlags& flags) {
   sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread when serving ends
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   jobs->Start();  // after the mask: worker threads inherit it
+  // Also after the mask; set before the server serves its first request.
+  auto token_use = std::make_unique<http::TokenUseRecorder>(*store, std::chrono::seconds(2));
+  ctx.token_use = token_use.get();
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
