@@ -59,6 +59,7 @@ std::unique_ptr<BackgroundJobs> BackgroundJobs::CreateOrExit(
   jobs::ScanRunnerOptions runner_options;
   runner_options.owner = owner;
   runner_options.workers = config.workers;
+  runner_options.nice = config.job_nice;
   runner_options.lease = std::chrono::seconds(config.job_lease_seconds);
   state->runner = std::make_unique<jobs::ScanRunner>(
       jobs::ScanRunnerDeps{store, clock, state->registry, *state->transport, key, metrics},
@@ -76,9 +77,12 @@ std::unique_ptr<BackgroundJobs> BackgroundJobs::CreateOrExit(
   webhook_options.public_url = public_url;
   state->webhooks = std::make_unique<jobs::WebhookWorker>(
       jobs::WebhookWorkerDeps{store, clock, *state->dispatcher, key, metrics}, webhook_options);
-  spdlog::info("jobs owner={} scan_workers={} scheduler_interval={}s lease={}s global_webhook={}",
-               owner, config.workers, config.scheduler_interval_seconds, config.job_lease_seconds,
-               config.webhook_url.empty() ? "none" : jobs::RedactUrl(config.webhook_url));
+  spdlog::info(
+      "jobs owner={} scan_workers={} job_nice={} scheduler_interval={}s lease={}s "
+      "global_webhook={}",
+      owner, config.workers, config.job_nice, config.scheduler_interval_seconds,
+      config.job_lease_seconds,
+      config.webhook_url.empty() ? "none" : jobs::RedactUrl(config.webhook_url));
   return std::unique_ptr<BackgroundJobs>(new BackgroundJobs(std::move(state)));
 }
 

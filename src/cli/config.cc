@@ -26,6 +26,7 @@ constexpr Setting kWorkers{"workers", "--workers", "BULWARK_WORKERS"};
 constexpr Setting kSchedulerInterval{"scheduler_interval", "--scheduler-interval",
                                      "BULWARK_SCHEDULER_INTERVAL"};
 constexpr Setting kJobLease{"job_lease", "--job-lease", "BULWARK_JOB_LEASE"};
+constexpr Setting kJobNice{"job_nice", "--job-nice", "BULWARK_JOB_NICE"};
 constexpr Setting kWebhookUrl{"webhook_url", "--webhook-url", "BULWARK_WEBHOOK_URL"};
 // No flag: a secret on the command line is visible to every user of the machine (ps).
 constexpr Setting kWebhookSecret{"webhook_secret", "", "BULWARK_WEBHOOK_SECRET"};
@@ -40,15 +41,16 @@ constexpr Setting kMaxImportRows{"max_import_rows", "--max-import-rows", "BULWAR
 constexpr Setting kRateLimit{"rate_limit", "--rate-limit", "BULWARK_RATE_LIMIT"};
 constexpr Setting kRateLimitBurst{"rate_limit_burst", "--rate-limit-burst",
                                   "BULWARK_RATE_LIMIT_BURST"};
-constexpr const Setting* kAllSettings[] = {
-    &kListen,        &kDataDir,           &kDatabase,  &kLogLevel,
-    &kWorkers,       &kSchedulerInterval, &kJobLease,  &kWebhookUrl,
-    &kWebhookSecret, &kWebhookPrivate,    &kMaxUpload, &kMaxJsonDepth,
-    &kMaxJsonString, &kMaxImportRows,     &kRateLimit, &kRateLimitBurst};
+constexpr const Setting* kAllSettings[] = {&kListen,        &kDataDir,        &kDatabase,
+                                           &kLogLevel,      &kWorkers,        &kSchedulerInterval,
+                                           &kJobLease,      &kJobNice,        &kWebhookUrl,
+                                           &kWebhookSecret, &kWebhookPrivate, &kMaxUpload,
+                                           &kMaxJsonDepth,  &kMaxJsonString,  &kMaxImportRows,
+                                           &kRateLimit,     &kRateLimitBurst};
 // Settings that may be written as bare TOML integers.
 constexpr const Setting* kNumericSettings[] = {
-    &kWorkers,       &kSchedulerInterval, &kJobLease,  &kMaxUpload,     &kMaxJsonDepth,
-    &kMaxJsonString, &kMaxImportRows,     &kRateLimit, &kRateLimitBurst};
+    &kWorkers,      &kSchedulerInterval, &kJobLease,      &kJobNice,   &kMaxUpload,
+    &kMaxJsonDepth, &kMaxJsonString,     &kMaxImportRows, &kRateLimit, &kRateLimitBurst};
 
 // A value and where it came from, for error messages.
 struct Sourced {
@@ -189,6 +191,11 @@ core::Status ResolveJobSettings(const Resolver& r, const ConfigFlags& flags, Con
     if (!n) return std::unexpected(n.error());
     config.job_lease_seconds = *n;
   }
+  if (auto v = r.Get(kJobNice, flags.job_nice)) {
+    auto n = ParseInt(kJobNice, *v, 0, 19);
+    if (!n) return std::unexpected(n.error());
+    config.job_nice = *n;
+  }
   if (auto v = r.Get(kWebhookUrl, flags.webhook_url)) {
     if (!v->value.starts_with("http://") && !v->value.starts_with("https://")) {
       return std::unexpected(Invalid(kWebhookUrl, *v, "must start with http:// or https://"));
@@ -287,6 +294,9 @@ void AddConfigFlags(CLI::App* cmd, ConfigFlags& flags) {
                   "seconds a scan or webhook delivery stays leased to a process that stopped "
                   "renewing it before another takes it over, 1-3600 (env BULWARK_JOB_LEASE; "
                   "default 60; webhook deliveries keep at least 15)");
+  cmd->add_option("--job-nice", flags.job_nice,
+                  "CPU priority of import parsing and scan work as a nice value, 0 (same as "
+                  "requests) to 19 (only idle CPU) (env BULWARK_JOB_NICE; default 10)");
   cmd->add_option("--webhook-url", flags.webhook_url,
                   "global webhook told of every finished or failed scan (env "
                   "BULWARK_WEBHOOK_URL; its secret only from BULWARK_WEBHOOK_SECRET or the file)");

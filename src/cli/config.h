@@ -25,6 +25,7 @@ struct ConfigFlags {
   std::string workers;
   std::string scheduler_interval;
   std::string job_lease;
+  std::string job_nice;
   std::string webhook_url;
   std::string webhook_allow_private_networks;
   std::string max_upload_bytes;
@@ -48,6 +49,8 @@ struct Config {
   int workers = 2;                            // scan worker threads of this process
   int scheduler_interval_seconds = 15;        // how often due schedules are looked for
   int job_lease_seconds = 60;  // a dead process's scans/deliveries are taken over after this
+  // Nice value of import parsing and scan work (0-19): requests get the CPU before them.
+  int job_nice = 10;
   std::string webhook_url;     // the global webhook; empty: none
   std::string webhook_secret;  // its signing secret; never printed
   bool webhook_allow_private_networks = false;

@@ -32,6 +32,7 @@ TEST(ResolveConfig, DefaultsWhenNothingIsGiven) {
   EXPECT_EQ(c->database_url, "sqlite://./data/bulwark.db");
   EXPECT_EQ(c->log_level, "info");
   EXPECT_FALSE(c->secret_key_hex);
+  EXPECT_EQ(c->job_nice, 10);
 }
 
 TEST(ResolveConfig, FlagBeatsEnvironmentBeatsFile) {
@@ -97,7 +98,8 @@ TEST(RedactUrl, HidesOnlyThePassword) {
 
 TEST(ResolveConfig, JobSettingsFromFlagsEnvironmentAndBareTomlValues) {
   std::string file = WriteToml(
-      "workers = 6\nscheduler_interval = 30\nwebhook_url = \"https://hooks.example/x\"\n"
+      "workers = 6\nscheduler_interval = 30\njob_nice = 19\nwebhook_url = "
+      "\"https://hooks.example/x\"\n"
       "webhook_secret = \"s3\"\nwebhook_allow_private_networks = true\n");
   ConfigFlags flags;
   flags.config_file = file;
@@ -105,16 +107,19 @@ TEST(ResolveConfig, JobSettingsFromFlagsEnvironmentAndBareTomlValues) {
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->workers, 6);
   EXPECT_EQ(c->scheduler_interval_seconds, 30);
+  EXPECT_EQ(c->job_nice, 19);
   EXPECT_EQ(c->webhook_url, "https://hooks.example/x");
   EXPECT_EQ(c->webhook_secret, "s3");
   EXPECT_TRUE(c->webhook_allow_private_networks);
 
   flags.workers = "3";
   flags.webhook_allow_private_networks = "off";
-  c = ResolveConfig(flags,
-                    FakeEnv({{"BULWARK_WORKERS", "9"}, {"BULWARK_SCHEDULER_INTERVAL", "5"}}));
+  c = ResolveConfig(flags, FakeEnv({{"BULWARK_WORKERS", "9"},
+                                    {"BULWARK_SCHEDULER_INTERVAL", "5"},
+                                    {"BULWARK_JOB_NICE", "0"}}));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->workers, 3);
+  EXPECT_EQ(c->job_nice, 0);
   EXPECT_EQ(c->scheduler_interval_seconds, 5);
   EXPECT_FALSE(c->webhook_allow_private_networks);
 }
@@ -125,6 +130,10 @@ TEST(ResolveConfig, BadJobSettingsNameTheSetting) {
   auto c = ResolveConfig(flags, FakeEnv({}));
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().message.find("workers '0' (from --workers)"), std::string::npos)
+      << c.error().message;
+  c = ResolveConfig({}, FakeEnv({{"BULWARK_JOB_NICE", "20"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("job_nice '20' (from BULWARK_JOB_NICE)"), std::string::npos)
       << c.error().message;
   c = ResolveConfig({}, FakeEnv({{"BULWARK_WEBHOOK_URL", "ftp://x"}}));
   ASSERT_FALSE(c);

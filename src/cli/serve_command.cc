@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/runtime.h"
 #include "http/server.h"
+#include "http/token_use.h"
 #include "http/upload.h"
 #include "http/upload_retention.h"
 #include "jobs/scan_runner.h"
@@ -92,6 +93,7 @@ int Serve(const ConfigFlags& flags) {
   ctx.max_import_rows = static_cast<std::uint64_t>(config.max_import_rows);
   ctx.rate_limit_per_second = config.rate_limit;
   ctx.rate_limit_burst = config.rate_limit_burst;
+  ctx.job_nice = config.job_nice;
   ctx.webhook_policy.allow_private_networks = config.webhook_allow_private_networks;
   std::unique_ptr<BackgroundJobs> jobs;
   ctx.wake_scan_workers = [&jobs] {
@@ -119,6 +121,9 @@ int Serve(const ConfigFlags& flags) {
   sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread when serving ends
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   jobs->Start();  // after the mask: worker threads inherit it
+  // Also after the mask; set before the server serves its first request.
+  auto token_use = std::make_unique<http::TokenUseRecorder>(*store, std::chrono::seconds(2));
+  ctx.token_use = token_use.get();
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -135,6 +140,7 @@ int Serve(const ConfigFlags& flags) {
   jobs->Stop();  // stop claiming; hand back or finish running steps
   jobs.reset();
   server.reset();
+  token_use.reset();  // writes the last uses still pending
   store.reset();
   database.reset();
   if (!ran) {

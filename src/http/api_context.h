@@ -18,6 +18,8 @@
 
 namespace bulwark::http {
 
+class TokenUseRecorder;
+
 struct ApiContext {
   storage::Store& store;
   env::Clock& clock;
@@ -41,6 +43,12 @@ struct ApiContext {
     options.max_rows = max_import_rows;
     return options;
   }
+  // Nice value (env/thread_priority.h) of CPU work done for a request in the background's
+  // stead, such as checking an uploaded file: 0 = the request's own priority.
+  int job_nice = 0;
+  // Where authentication notes an API token's use (token_use.h); null = written by the request
+  // itself.
+  TokenUseRecorder* token_use = nullptr;
   // Tells the scan workers a scan was queued or canceled (empty = nobody to tell).
   std::function<void()> wake_scan_workers = {};
   // Seals integration access tokens and webhook secrets at rest. Routes that store secrets

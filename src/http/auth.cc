@@ -6,6 +6,7 @@
 #include "env/crypto.h"
 #include "http/errors.h"
 #include "http/request_json.h"
+#include "http/token_use.h"
 
 namespace bulwark::http {
 namespace {
@@ -128,9 +129,15 @@ core::Result<Principal> AuthenticateToken(const std::string& token, ApiContext& 
                                   Iso(*found->expires_at)));
   }
   // Last use is informative and kept to the minute: writing it on every request would make each
-  // read a database write. A failure to record it must not refuse the request.
+  // read a database write. It is written in the background when the server has a recorder, so no
+  // read waits for the writer (held by an import's transaction). A failure to record it must not
+  // refuse the request.
   if (!found->last_used_at || now - *found->last_used_at >= kLastUsedResolution) {
-    (void)ctx.store.Tokens().TouchLastUsed(found->id, now);
+    if (ctx.token_use) {
+      ctx.token_use->Record(found->id, now);
+    } else {
+      (void)ctx.store.Tokens().TouchLastUsed(found->id, now);
+    }
   }
   Principal who{found->id, found->name, found->role, found->user_id, "", std::nullopt, ""};
   if (found->user_id) {

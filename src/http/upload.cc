@@ -4,8 +4,10 @@
 
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <random>
 
+#include "env/thread_priority.h"
 #include "ingest/ingest.h"
 
 namespace bulwark::http {
@@ -73,8 +75,13 @@ core::Result<Upload> ReceiveUpload(ApiContext& ctx, const httplib::Request& req,
 }
 
 core::Result<ingest::ParseReport> ValidateUpload(const ApiContext& ctx, const Upload& upload) {
-  CheckSink check;
-  return ingest::ParseFile(upload.path, ingest::Format::kAuto, check, ctx.ImportOptions());
+  // The whole file is parsed: CPU work at the jobs' priority, so readers keep theirs.
+  std::optional<core::Result<ingest::ParseReport>> parsed;
+  env::RunAtNice(ctx.job_nice, [&] {
+    CheckSink check;
+    parsed = ingest::ParseFile(upload.path, ingest::Format::kAuto, check, ctx.ImportOptions());
+  });
+  return std::move(*parsed);
 }
 
 void DiscardUpload(const Upload& upload) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/finding_set.h"
+#include "env/thread_priority.h"
 #include "ingest/ingest.h"
 
 namespace bulwark::jobs {
@@ -87,6 +88,11 @@ void ScanRunner::Wake() {
 }
 
 void ScanRunner::WorkerLoop() {
+  if (options_.nice > 0) {
+    if (auto lowered = env::SetCurrentThreadNice(options_.nice); !lowered) {
+      spdlog::warn("scan worker priority: {}", lowered.error().message);
+    }
+  }
   while (true) {
     std::uint64_t seen = 0;
     {

@@ -36,6 +36,8 @@ namespace bulwark::jobs {
 struct ScanRunnerOptions {
   std::string owner = "bulwark";  // lease owner: unique per process (host:pid)
   int workers = 2;
+  // Nice value of the worker threads (env/thread_priority.h): 0 = the priority of requests.
+  int nice = 0;
   std::chrono::milliseconds lease = std::chrono::seconds(60);
   std::chrono::milliseconds poll = std::chrono::seconds(2);  // how often idle workers look again
   // A scan claimed this many times without ending (its workers died or lost the lease) is
