@@ -29,18 +29,14 @@ inline Reply CallApi(const std::string& base_url, const std::string& method,
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
   headers.insert(extra.begin(), extra.end());
   const std::string text = body.is_null() ? "" : body.dump();
-  httplib::Result r;
-  if (method == "POST") {
-    r = client.Post(path, headers, text, "application/json");
-  } else if (method == "PUT") {
-    r = client.Put(path, headers, text, "application/json");
-  } else if (method == "PATCH") {
-    r = client.Patch(path, headers, text, "application/json");
-  } else if (method == "DELETE") {
-    r = client.Delete(path, headers);
-  } else {
-    r = client.Get(path, headers);
-  }
+  auto send = [&]() -> httplib::Result {
+    if (method == "POST") return client.Post(path, headers, text, "application/json");
+    if (method == "PUT") return client.Put(path, headers, text, "application/json");
+    if (method == "PATCH") return client.Patch(path, headers, text, "application/json");
+    if (method == "DELETE") return client.Delete(path, headers);
+    return client.Get(path, headers);
+  };
+  httplib::Result r = send();
   Reply reply;
   if (!r) {
     ADD_FAILURE() << method << " " << path << ": no response (" << httplib::to_string(r.error())
