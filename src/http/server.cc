@@ -33,6 +33,8 @@ std::string NewRequestId() {
 
 // Bodies a little over the upload limit are allowed for the multipart framing around the file.
 constexpr std::uint64_t kMultipartAllowance = 64 * 1024;
+// Threads serving connections at once (see the constructor).
+constexpr std::size_t kHttpThreads = 64;
 
 // Who a request comes from, for the rate limit: a hash of the credential it carries (never the
 // credential itself), else its client address.
@@ -88,6 +90,11 @@ Server::Server(ApiContext& ctx)
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   svr_.set_keep_alive_timeout(2);
+  // httplib serves a kept-alive connection on one pool thread until it has been idle for the
+  // keep-alive timeout, and its default pool on 2 cores is 8 threads: a 9th client (a browser
+  // tab, a kdt poller, an import beside 8 readers) would wait up to 2 s for a thread. Idle
+  // threads cost no CPU, so the pool is sized for connections, not cores.
+  svr_.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   // httplib closes a kept-alive connection after 5 requests by default; a client that polls or
   // pages then pays a new connection every few requests.
   svr_.set_keep_alive_max_count(100);

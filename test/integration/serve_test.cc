@@ -151,6 +151,28 @@ TEST_P(ServeTest, ServesHealthReadinessAndMetrics) {
   EXPECT_NE(metrics->body.find("bulwark_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
+// Clients that keep their connection alive (browser tabs, kdt pollers, load generators) each
+// hold a server thread until the keep-alive timeout (2 s): with a thread pool sized for 2 cores a
+// 13th client would wait for one of them to time out.
+TEST_P(ServeTest, ManyKeptAliveClientsDoNotHoldUpTheNext) {
+  Server s = Start();
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 12; ++i) {
+    idle.push_back(std::make_unique<httplib::Client>(s.url));
+    idle.back()->set_keep_alive(true);
+    auto r = idle.back()->Get("/healthz");
+    ASSERT_TRUE(r) << "client " << i;
+    ASSERT_EQ(r->status, 200);
+  }
+  httplib::Client next(s.url);
+  next.set_connection_timeout(1);
+  next.set_read_timeout(1, 500000);  // under the 2 s keep-alive timeout of the idle ones
+  auto r = next.Get("/healthz");
+  ASSERT_TRUE(r) << "the 13th client got no answer while 12 idle connections were open: "
+                 << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST_P(ServeTest, FirstStartPrintsAdminCredentialsOnceAndTheTokenWorks) {
   Server s = Start();
   ASSERT_TRUE(s.admin.starts_with("bwk_")) << s.process->Stdout();
