@@ -10,41 +10,13 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/json_text.h"
 #include "ingest/ingest.h"
 
 namespace bulwark::cli {
 namespace {
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  out += '"';
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
+void AppendEscaped(std::string& out, std::string_view text) { core::AppendJsonString(out, text); }
 
 void AppendStrings(std::string& out, const std::vector<std::string>& items) {
   out += '[';

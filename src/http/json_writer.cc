@@ -2,22 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cmath>
 
+#include "core/json_text.h"
+
 namespace bulwark::http {
-namespace {
-
-// Bytes JSON strings must escape: control characters, quote and backslash.
-constexpr auto kEscaped = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 0x20; ++c) table[c] = true;
-  table['"'] = true;
-  table['\\'] = true;
-  return table;
-}();
-
-}  // namespace
 
 void JsonWriter::Separate() {
   if (after_key_) {
@@ -52,43 +41,7 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
 
 JsonWriter& JsonWriter::String(std::string_view value) {
   Separate();
-  out_ += '"';
-  size_t plain = 0;  // start of the run of characters copied as they are
-  const char* data = value.data();
-  const size_t size = value.size();
-  for (size_t i = 0; i < size; ++i) {
-    const auto c = static_cast<unsigned char>(data[i]);
-    if (!kEscaped[c]) continue;
-    out_.append(value.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"':
-        out_ += "\\\"";
-        break;
-      case '\\':
-        out_ += "\\\\";
-        break;
-      case '\n':
-        out_ += "\\n";
-        break;
-      case '\r':
-        out_ += "\\r";
-        break;
-      case '\t':
-        out_ += "\\t";
-        break;
-      case '\b':
-        out_ += "\\b";
-        break;
-      case '\f':
-        out_ += "\\f";
-        break;
-      default:
-        fmt::format_to(std::back_inserter(out_), "\\u{:04x}", c);
-    }
-  }
-  out_.append(value.data() + plain, value.size() - plain);
-  out_ += '"';
+  core::AppendJsonString(out_, value);
   return *this;
 }
 

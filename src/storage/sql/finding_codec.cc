@@ -8,6 +8,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "storage/sql/row_codec.h"
 
 namespace bulwark::storage::sql {
@@ -26,43 +27,7 @@ domain::Cvss ReadCvss(const json& j) {
 // The CVE and location columns are JSON written directly (no document is built: a finding is
 // written on every import), as nlohmann::json::dump would write them: keys in sorted order, no
 // spaces. ReadFindingContent reads them back with nlohmann::json.
-void AppendString(std::string& out, std::string_view s) {
-  out += '"';
-  size_t run = 0;  // start of the characters not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-    }
-  }
-  out.append(s, run, s.size() - run);
-  out += '"';
-}
+void AppendString(std::string& out, std::string_view s) { core::AppendJsonString(out, s); }
 
 void AppendStrings(std::string& out, const std::vector<std::string>& items) {
   out += '[';
