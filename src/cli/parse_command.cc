@@ -19,12 +19,7 @@ namespace {
 void AppendEscaped(std::string& out, std::string_view text) { core::AppendJsonString(out, text); }
 
 void AppendStrings(std::string& out, const std::vector<std::string>& items) {
-  out += '[';
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    AppendEscaped(out, items[i]);
-  }
-  out += ']';
+  core::AppendJsonStrings(out, items);
 }
 
 void AppendCvss(std::string& out, std::string_view name, const domain::Cvss& cvss) {

@@ -20,5 +20,12 @@ TEST(JsonText, KeepsUtf8AndEmptyStringsAsTheyAre) {
   EXPECT_EQ(out, "\"1.2.3-r0 \xE2\x80\x93 fixed \xC3\xA9\"\"\"");
 }
 
+TEST(JsonText, WritesAListAsAnArrayOfStrings) {
+  std::string out;
+  AppendJsonStrings(out, {"a", "b\"c"});
+  AppendJsonStrings(out, {});
+  EXPECT_EQ(out, R"(["a","b\"c"][])");
+}
+
 }  // namespace
 }  // namespace bulwark::core

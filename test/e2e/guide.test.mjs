@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { DIFF_ROUTE, fixture, launchBrowser, screenshot, signIn, startBulwark, startFakeXray } from './harness.mjs';
+import { fixture, launchBrowser, screenshot, signIn, startBulwark, startFakeXray } from './harness.mjs';
 
 const XRAY_VERSION = '3.107.8';
 let xray, server, browser, page, watch;
@@ -23,8 +23,6 @@ before(async () => {
   ({ page, watch } = browser);
   // Before sign-in the UI asks who is signed in; the answer is 401.
   watch.expectHttpError(401, /\/api\/v1\/me$/);
-  // Tolerated only while the server lacks the route; the diff checks are skipped then.
-  watch.expectHttpError(404, DIFF_ROUTE, { always: true });
 });
 
 after(async () => {
@@ -155,14 +153,9 @@ test('run the scan, follow its progress, then see its findings and what is new',
   // The scan's own page: its summary and the comparison with the previous scan (none: all new).
   await page.locator('table.scans tbody tr').first().getByRole('link').click();
   await page.getByRole('heading', { name: /^Scan \d+ Finished/ }).waitFor();
-  const diff = page.locator('.diff, .diff-missing');
-  await diff.first().waitFor();
-  if (await page.locator('.diff-missing').count()) {
-    console.log('# the server has no scan diff route yet: the diff check is skipped');
-  } else {
-    await page.getByRole('tab', { name: 'New 2' }).waitFor();
-    assert.equal(await page.locator('.diff tbody tr').count(), 2);
-  }
+  await page.getByRole('tab', { name: 'New 2' }).waitFor();
+  assert.equal(await page.locator('.diff tbody tr').count(), 2);
+  assert.equal(await page.locator('.diff-missing').count(), 0, 'the scan diff is shown, not missing');
   await screenshot(page, 'guide-10-scan-page');
 
   await page.getByRole('link', { name: 'Findings' }).click();

@@ -199,9 +199,6 @@ export async function screenshot(page, name) {
   return file;
 }
 
-/** A server without the scan diff route answers 404 to it; the UI then shows a quiet note. */
-export const DIFF_ROUTE = /\/api\/v1\/scans\/\d+\/diff\?against=previous$/;
-
 /** Signs in through the form. */
 export async function signIn(page, username, password) {
   await page.getByLabel('Username').fill(username);

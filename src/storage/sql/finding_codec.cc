@@ -30,12 +30,7 @@ domain::Cvss ReadCvss(const json& j) {
 void AppendString(std::string& out, std::string_view s) { core::AppendJsonString(out, s); }
 
 void AppendStrings(std::string& out, const std::vector<std::string>& items) {
-  out += '[';
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    AppendString(out, items[i]);
-  }
-  out += ']';
+  core::AppendJsonStrings(out, items);
 }
 
 // null, or [score, "vector"] with null for a missing (or non-finite) score.
