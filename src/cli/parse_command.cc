@@ -137,7 +137,7 @@ void PrintSummary(const ingest::ParseReport& r, std::optional<double> seconds) {
     out += fmt::format("severity.{}: {}\n", domain::SeverityName(static_cast<domain::Severity>(s)),
                        r.by_severity[static_cast<std::size_t>(s)]);
   for (const std::string& w : r.warnings) out += fmt::format("warning: {}\n", w);
-  if (seconds) out += fmt::format("parse_seconds: {:.6f}\n", *seconds);
+  if (seconds) out += fmt::format("parse_seconds: {:.6f}\nwindows: {}\n", *seconds, r.windows);
   std::fputs(out.c_str(), stdout);
 }
 

@@ -99,6 +99,8 @@ struct Finding {
   std::string watch;                  // violations: watch name
   std::vector<std::string> policies;  // violations: matched policies
 
+  bool operator==(const Finding&) const = default;
+
   // Identity parts (architecture.md section 3). Never depends on description, summary, impact
   // path order or artifact build numbers.
   // The Xray issue id when present, else the sorted CVE ids joined with ",", else the licence.

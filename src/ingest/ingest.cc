@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "ingest/parsers.h"
@@ -189,6 +190,32 @@ core::Error SyntaxErrorOf(std::string_view text, simdjson::error_code code) {
                      fmt::format("malformed JSON: {}", simdjson::error_message(code))};
 }
 
+bool Limited(const ParseOptions& options) {
+  return options.json_limits.max_depth != kNoJsonLimits.max_depth ||
+         options.json_limits.max_string_bytes != kNoJsonLimits.max_string_bytes;
+}
+
+// The error for the exception being handled, as the parsers throw it. `text`: the whole JSON
+// text, to locate a syntax error.
+core::Error CurrentError(std::string_view text, Format format) {
+  try {
+    throw;
+  } catch (const Failure& failure) {
+    return core::Error{failure.code, failure.message};
+  } catch (const internal::SinkFailure& failure) {
+    return failure.error;
+  } catch (const internal::Redetect&) {
+    return core::Error{ErrorCode::kInternal, "format detection failed twice on one document"};
+  } catch (const simdjson::simdjson_error& e) {
+    if (e.error() == simdjson::UTF8_ERROR)
+      return core::Error{ErrorCode::kDataLoss, "file is not UTF-8 text"};
+    if (e.error() == simdjson::INCORRECT_TYPE)
+      return core::Error{ErrorCode::kDataLoss,
+                         fmt::format("{}: a value has the wrong JSON type", FormatName(format))};
+    return SyntaxErrorOf(text, e.error());
+  }
+}
+
 }  // namespace
 
 core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json, Format format,
@@ -201,9 +228,8 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
   }
   try {
     PreCheck(text);
-    const bool limited = options.json_limits.max_depth != kNoJsonLimits.max_depth ||
-                         options.json_limits.max_string_bytes != kNoJsonLimits.max_string_bytes;
-    if (auto within = limited ? CheckJsonLimits(text, options.json_limits) : core::Ok(); !within) {
+    if (auto within = Limited(options) ? CheckJsonLimits(text, options.json_limits) : core::Ok();
+        !within) {
       return std::unexpected(within.error());
     }
     report.bytes += text.size();
@@ -213,19 +239,8 @@ core::Result<std::int64_t> internal::ParseJson(simdjson::padded_string_view json
       return ParseDocument(json, dry.format, &sink, options, report, true);
     }
     return ParseDocument(json, format, &sink, options, report, false);
-  } catch (const Failure& failure) {
-    return core::Fail(failure.code, failure.message);
-  } catch (const SinkFailure& failure) {
-    return std::unexpected(failure.error);
-  } catch (const internal::Redetect&) {
-    return core::Fail(ErrorCode::kInternal, "format detection failed twice on one document");
-  } catch (const simdjson::simdjson_error& e) {
-    if (e.error() == simdjson::UTF8_ERROR)
-      return core::Fail(ErrorCode::kDataLoss, "file is not UTF-8 text");
-    if (e.error() == simdjson::INCORRECT_TYPE)
-      return core::Fail(ErrorCode::kDataLoss, fmt::format("{}: a value has the wrong JSON type",
-                                                          FormatName(report.format)));
-    return std::unexpected(SyntaxErrorOf(text, e.error()));
+  } catch (...) {
+    return std::unexpected(CurrentError(text, report.format));
   }
 }
 
@@ -290,6 +305,107 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(const std::string& path)
+      : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The xray-report read in windows (internal::ParseReportInWindows) into `sink`; nullopt when the
+// file does not qualify, before anything was emitted. `malformed`: refused as not valid JSON,
+// the place and problem still to be found.
+std::optional<core::Status> ReportInWindows(int fd, std::uint64_t size, FindingSink& sink,
+                                            const ParseOptions& options, ParseReport& report,
+                                            bool& malformed) {
+  ParseReport before = report;
+  report.format = Format::kReport;
+  try {
+    internal::Emitter emitter(&sink, options.batch_size, report, options.max_rows);
+    if (!internal::ParseReportInWindows(fd, size, options.window_bytes, emitter)) {
+      report = before;
+      return std::nullopt;
+    }
+    emitter.Flush();
+    return core::Ok();
+  } catch (const internal::WindowedSyntaxError&) {
+    malformed = true;
+    return core::Fail(ErrorCode::kDataLoss, "malformed JSON");
+  } catch (...) {
+    return std::unexpected(CurrentError({}, report.format));
+  }
+}
+
+// ParseFile for a Reports export larger than ParseOptions::window_bytes; nullopt (nothing
+// emitted) for any other file, which is then parsed whole. A file found not to be valid JSON is
+// parsed whole without a sink to say where, with the message the whole parse gives.
+std::optional<core::Result<ParseReport>> ParseInWindows(const std::filesystem::path& path,
+                                                        std::uint64_t size, Format format,
+                                                        FindingSink& sink,
+                                                        const ParseOptions& options) {
+  if ((format != Format::kAuto && format != Format::kReport) || options.window_bytes == 0 ||
+      size <= options.window_bytes || Limited(options))
+    return std::nullopt;
+  FileDescriptor fd(path.string());
+  if (fd.get() < 0) return std::nullopt;
+  // The checks of PreCheck need the first 4 KiB; a file they refuse is parsed whole.
+  char head[4096 + 3];
+  const ssize_t got = pread(fd.get(), head, sizeof(head), 0);
+  if (got <= 0) return std::nullopt;
+  std::string_view text(head, static_cast<std::size_t>(got));
+  std::uint64_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  text.remove_prefix(bom);
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{') return std::nullopt;
+  try {
+    PreCheck(text);
+  } catch (const Failure&) {
+    return std::nullopt;
+  }
+  ParseReport report;
+  bool malformed = false;
+  auto run = [&](FindingSink& to) {
+    return ReportInWindows(fd.get(), size, to, options, report, malformed);
+  };
+  std::optional<core::Status> done;
+  if (options.validate_before_emit) {
+    DiscardingSink discard;
+    done = run(discard);
+    if (done && *done) {
+      report = ParseReport{};
+      done = run(sink);
+    }
+  } else {
+    done = run(sink);
+  }
+  if (!done) return std::nullopt;
+  const std::string name = path.filename().string();
+  if (*done) {
+    report.bytes = size - bom;
+    return report;
+  }
+  if (!malformed) return std::unexpected(done->error().Wrap(name));
+  // Not valid JSON: the whole parse names the place and the problem.
+  ParseOptions whole = options;
+  whole.window_bytes = 0;
+  whole.validate_before_emit = false;
+  DiscardingSink discard;
+  auto checked = ParseFile(path, format, discard, whole);
+  if (!checked) return std::unexpected(checked.error());
+  return core::Fail(ErrorCode::kInternal,
+                    fmt::format("{}: the report was refused when read in windows but reads whole "
+                                "(window_bytes {}); import it with window_bytes 0",
+                                name, options.window_bytes));
+}
+
 }  // namespace
 
 core::Result<ParseReport> ParseBuffer(std::string_view name, std::string_view bytes, Format format,
@@ -318,6 +434,7 @@ core::Result<ParseReport> ParseFile(const std::filesystem::path& path, Format fo
   if (size > options.max_bytes)
     return core::Fail(ErrorCode::kTooLarge, fmt::format("{}: {} bytes exceed the limit of {}",
                                                         path.string(), size, options.max_bytes));
+  if (auto windowed = ParseInWindows(path, size, format, sink, options)) return *windowed;
   MappedFile mapped;
   simdjson::padded_string loaded;
   simdjson::padded_string_view content;

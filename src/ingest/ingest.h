@@ -56,6 +56,11 @@ struct ParseOptions {
   JsonLimits json_limits = kNoJsonLimits;
   // Findings one import may hold (a ZIP: all members together); kTooLarge when exceeded.
   std::uint64_t max_rows = UINT64_MAX;
+  // ParseFile reads a Reports export (xray-report) larger than this in windows of whole rows of
+  // about this size instead of mapping it whole: memory stays near the window size and the
+  // parser's index stays in the CPU cache. Findings, counts and refusals are the same either way.
+  // Not with json_limits (they are checked over the whole text); 0 reads every file whole.
+  std::size_t window_bytes = std::size_t{512} << 10;
 };
 
 struct ParseReport {
@@ -65,6 +70,7 @@ struct ParseReport {
   std::uint64_t rows = 0;              // top-level rows/elements/results read
   std::uint64_t findings = 0;          // findings emitted
   std::uint64_t skipped = 0;           // rows deliberately not imported (e.g. secrets, IaC, SAST)
+  std::uint64_t windows = 0;  // windows the file was parsed in (window_bytes); 0: parsed whole
   std::array<std::uint64_t, 3> by_kind{};      // indexed by domain::FindingKind
   std::array<std::uint64_t, 5> by_severity{};  // indexed by domain::Severity
   std::vector<std::string> warnings;           // tolerated oddities worth telling the user

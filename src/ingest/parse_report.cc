@@ -230,70 +230,91 @@ void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
   CollectCwes(f);
 }
 
-void ParseRows(od::array rows, Emitter& out) {
-  std::size_t index = 0;
-  std::optional<RowKind> report_kind;
+}  // namespace
+
+struct ReportRowReader::State {
   Row row;  // reused: a sink that keeps no findings leaves its capacity for the next row
-  for (auto element : rows) {
-    auto path = [index] { return IndexPath("$.rows", index); };
-    od::value value = element.value();
-    if (value.type() != od::json_type::object) RefuseAt(kFormat, path(), "row is not an object");
-    Clear(row);
-    std::string_view current;
-    try {
-      for (od::field field : value.get_object()) {
-        current = KeyOf(field);
-        ReadField(current, field.value(), row);
-      }
-    } catch (const simdjson::simdjson_error& e) {
-      if (e.error() != simdjson::INCORRECT_TYPE && e.error() != simdjson::NUMBER_ERROR) throw;
-      RefuseAt(kFormat, fmt::format("{}.{}", path(), current), "value has the wrong JSON type");
+  std::optional<RowKind> report_kind;
+};
+
+ReportRowReader::ReportRowReader(Emitter& out) : out_(out), state_(std::make_unique<State>()) {}
+ReportRowReader::~ReportRowReader() = default;
+
+void ReportRowReader::ReadFields(od::value value) {
+  Row& row = state_->row;
+  auto path = [this] { return IndexPath("$.rows", index_); };
+  if (value.type() != od::json_type::object) RefuseAt(kFormat, path(), "row is not an object");
+  Clear(row);
+  std::string_view current;
+  try {
+    for (od::field field : value.get_object()) {
+      current = KeyOf(field);
+      ReadField(current, field.value(), row);
     }
-    DropAbsent(row);
-    RowKind kind = KindOf(row);
-    if (!report_kind) {
-      report_kind = kind;
-      if (kind == RowKind::kExposure)
-        Refuse(core::ErrorCode::kInvalidArgument,
-               "xray-report: this is an exposures report; it is not importable. Export a "
-               "vulnerabilities or violations report instead.");
-    } else if (kind != *report_kind) {
-      RefuseAt(kFormat, path(),
-               fmt::format("mixed report kinds: row is a {} row but the first row is a {} row",
-                           RowKindName(kind), RowKindName(*report_kind)));
-    }
-    CheckAndNormalize(row, kind, index);
-    ++out.report().rows;
-    out.Emit(std::move(row.f));
-    ++index;
+  } catch (const simdjson::simdjson_error& e) {
+    if (e.error() != simdjson::INCORRECT_TYPE && e.error() != simdjson::NUMBER_ERROR) throw;
+    RefuseAt(kFormat, fmt::format("{}.{}", path(), current), "value has the wrong JSON type");
   }
 }
 
-}  // namespace
+void ReportRowReader::Finish() {
+  Row& row = state_->row;
+  auto path = [this] { return IndexPath("$.rows", index_); };
+  DropAbsent(row);
+  RowKind kind = KindOf(row);
+  std::optional<RowKind>& report_kind = state_->report_kind;
+  if (!report_kind) {
+    report_kind = kind;
+    if (kind == RowKind::kExposure)
+      Refuse(core::ErrorCode::kInvalidArgument,
+             "xray-report: this is an exposures report; it is not importable. Export a "
+             "vulnerabilities or violations report instead.");
+  } else if (kind != *report_kind) {
+    RefuseAt(kFormat, path(),
+             fmt::format("mixed report kinds: row is a {} row but the first row is a {} row",
+                         RowKindName(kind), RowKindName(*report_kind)));
+  }
+  CheckAndNormalize(row, kind, index_);
+  ++out_.report().rows;
+  out_.Emit(std::move(row.f));
+  ++index_;
+}
+
+void ReportRowReader::ReadAll(od::array rows) {
+  for (auto element : rows) {
+    ReadFields(element.value());
+    Finish();
+  }
+}
+
+void ReadReportField(std::string_view key, od::value value, ReportTopLevel& top, Emitter& out,
+                     TopLevelFacts* facts) {
+  if (key == "total_rows") {
+    if (facts != nullptr) facts->Note(key, value.type());
+    top.total_rows = value.get_int64();
+  } else if (key == "rows") {
+    if (facts != nullptr) facts->Note(key, value.type());
+    top.has_rows = true;
+    ReportRowReader(out).ReadAll(value.get_array());
+  } else if (facts != nullptr) {
+    facts->Read(key, value);
+  }
+}
+
+std::int64_t EndReport(const ReportTopLevel& top, Emitter& out) {
+  if (!top.has_rows || top.total_rows < 0)
+    Refuse(core::ErrorCode::kDataLoss, "xray-report: a report needs `total_rows` and `rows`");
+  if (static_cast<std::uint64_t>(top.total_rows) != out.report().rows)
+    out.report().warnings.push_back(fmt::format("total_rows is {} but the file holds {} rows",
+                                                top.total_rows, out.report().rows));
+  return top.total_rows;
+}
 
 std::int64_t ParseReportRows(od::document& doc, Emitter& out, TopLevelFacts* facts) {
-  std::int64_t total_rows = -1;
-  bool has_rows = false;
-  for (od::field field : doc.get_object()) {
-    std::string_view key = KeyOf(field);
-    od::value value = field.value();
-    if (key == "total_rows") {
-      if (facts != nullptr) facts->Note(key, value.type());
-      total_rows = value.get_int64();
-    } else if (key == "rows") {
-      if (facts != nullptr) facts->Note(key, value.type());
-      has_rows = true;
-      ParseRows(value.get_array(), out);
-    } else if (facts != nullptr) {
-      facts->Read(key, value);
-    }
-  }
-  if (!has_rows || total_rows < 0)
-    Refuse(core::ErrorCode::kDataLoss, "xray-report: a report needs `total_rows` and `rows`");
-  if (static_cast<std::uint64_t>(total_rows) != out.report().rows)
-    out.report().warnings.push_back(
-        fmt::format("total_rows is {} but the file holds {} rows", total_rows, out.report().rows));
-  return total_rows;
+  ReportTopLevel top;
+  for (od::field field : doc.get_object())
+    ReadReportField(KeyOf(field), field.value(), top, out, facts);
+  return EndReport(top, out);
 }
 
 }  // namespace bulwark::ingest::internal

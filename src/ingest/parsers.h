@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,52 @@ void ParseUiSecurityExport(od::document& doc, Emitter& out, TopLevelFacts* facts
 void ParseUiViolationsExport(od::document& doc, Emitter& out);                      // B2
 // B5; returns total_rows.
 std::int64_t ParseReportRows(od::document& doc, Emitter& out, TopLevelFacts* facts);
+
+// The rows of one `rows` array of an xray-report, one at a time: ReadFields reads a row (JSON and
+// type errors of the row throw), Finish checks and normalises it and emits its finding (a row
+// missing what it needs, a row of another report kind, or the sink's error throw). Rows are
+// numbered from 0 in the order they are read, for the JSON paths of messages.
+class ReportRowReader {
+ public:
+  explicit ReportRowReader(Emitter& out);
+  ~ReportRowReader();
+  void ReadFields(od::value row);
+  void Finish();
+  void ReadAll(od::array rows);
+
+ private:
+  struct State;
+  Emitter& out_;
+  std::unique_ptr<State> state_;
+  std::size_t index_ = 0;
+};
+
+// The top level of a report as read so far.
+struct ReportTopLevel {
+  std::int64_t total_rows = -1;
+  bool has_rows = false;
+};
+// One top-level field of a report: total_rows, rows (read with a ReportRowReader), or another
+// key (only noted in `facts`, when not null).
+void ReadReportField(std::string_view key, od::value value, ReportTopLevel& top, Emitter& out,
+                     TopLevelFacts* facts);
+// The checks once the top level is read (total_rows and rows present; a warning when the count
+// differs); returns total_rows.
+std::int64_t EndReport(const ReportTopLevel& top, Emitter& out);
+
+// An xray-report file read in windows of about `window` bytes instead of whole (memory stays
+// near the window size, and the parser's index stays in cache). The keys before the rows are
+// read first and must prove an xray-report (Detect's signature), otherwise this returns nullopt
+// having emitted nothing and read only the head; then each window holds whole rows, cut after a
+// '}' that the parse proves ends a row (a cut inside a string or a row fails that window's
+// parse, which is retried from the first row not emitted, with a larger window when that row was
+// its first); the keys after the rows are read last and DecideObject must still give
+// xray-report. Throws Failure and SinkFailure like the parsers, and WindowedSyntaxError when the
+// file is not valid JSON where a window could not tell exactly where or why: parse the whole
+// file to say so.
+struct WindowedSyntaxError {};
+std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std::size_t window,
+                                                 Emitter& out);
 void ParseSummaryArtifact(od::document& doc, Emitter& out);           // B6
 void ParseViolationsApi(od::document& doc, Emitter& out);             // B8
 void ParseLegacyBuildScan(od::document& doc, Emitter& out);           // B10

@@ -62,7 +62,7 @@ TEST(ParseCommand, TimingAddsTheInProcessParseSecondsOnlyWhenAsked) {
   CommandRun timed = Bulwark("parse " + kFixtures + "report.json --timing");
   ASSERT_EQ(timed.exit_code, 0) << timed.err;
   EXPECT_THAT(timed.out, HasSubstr("findings: 2\n"));
-  EXPECT_THAT(timed.out, ContainsRegex("\nparse_seconds: [0-9]+\\.[0-9]{6}\n$"));
+  EXPECT_THAT(timed.out, ContainsRegex("\nparse_seconds: [0-9]+\\.[0-9]{6}\nwindows: 0\n$"));
   CommandRun json = Bulwark("parse " + kFixtures + "report.json --output json --timing");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_THAT(json.out, Not(HasSubstr("parse_seconds")));  // stdout stays one JSON array
