@@ -9,16 +9,23 @@
 namespace bulwark::domain {
 namespace {
 
+// ASCII only, as std::tolower in the "C" locale, without its call per character.
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+void Lower(std::string_view text, std::string& out) {
+  out.assign(text);
+  for (char& c : out) c = LowerAscii(c);
+}
+
 std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string out;
+  Lower(text, out);
   return out;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return LowerAscii(x) == LowerAscii(y);
          });
 }
 
@@ -161,13 +168,21 @@ std::string_view ViolationTypeName(ViolationType t) {
 
 Component ParseComponentId(std::string_view id) {
   Component c;
-  c.id = id;
+  ParseComponentId(id, c);
+  return c;
+}
+
+void ParseComponentId(std::string_view id, Component& c) {
+  c.id.assign(id);
+  c.name.clear();
+  c.version.clear();
   const auto sep = id.find("://");
   if (sep == std::string_view::npos) {
-    c.name = id;
-    return c;
+    c.type.clear();
+    c.name.assign(id);
+    return;
   }
-  c.type = Lower(id.substr(0, sep));
+  Lower(id.substr(0, sep), c.type);
   const std::string_view rest = id.substr(sep + 3);
   if (c.type == "generic") {
     const auto slash = rest.rfind('/');
@@ -182,7 +197,6 @@ Component ParseComponentId(std::string_view id) {
   } else {
     SplitLastColon(rest, c);  // gav, alpine, npm (scoped), go, pypi, nuget, composer, ...
   }
-  return c;
 }
 
 std::string SchemeForPackageType(std::string_view package_type) {

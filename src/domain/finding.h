@@ -47,6 +47,8 @@ struct Component {
 // every other scheme (`name:version` split at the last colon). An id without `://` (`root`,
 // `lodash`, `A:1.0.0`) gives an empty type, the raw id as name and no version. Never fails.
 Component ParseComponentId(std::string_view id);
+// As ParseComponentId, into `out` (keeping the capacity of its strings).
+void ParseComponentId(std::string_view id, Component& out);
 
 // The id scheme Xray uses for a package type name as the formats spell it (`maven` -> `gav`,
 // `golang` -> `go`, `debian` -> `deb`, `Docker`/`oci` -> `docker`, ...); lower-cased otherwise.

@@ -142,23 +142,44 @@ std::string String(od::value value) {
   return out;
 }
 
-std::string_view StringView(od::value value) {
-  if (value.type() != od::json_type::string)
-    throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
-  const char* body = value.raw_json_token().data() + 1;  // peeks; after the opening quote
-  // The closing quote exists (simdjson validated the string), so an unbounded search is safe.
-  const char* quote = static_cast<const char*>(rawmemchr(body, '"'));
-  const auto size = static_cast<std::size_t>(quote - body);
-  if (std::memchr(body, '\\', size) != nullptr) return value.get_string();
-  (void)value.get_raw_json_string();  // consumes the value
-  return std::string_view(body, size);
+// The text between the quotes of the string value (escapes kept), found without a search for
+// the closing quote: a value's token runs to the next structural character, so it is the string
+// and then only whitespace. Peeks; the caller consumes the value. `token` must start with '"'.
+std::string_view BodyOf(std::string_view token) {
+  std::size_t end = token.size();
+  while (end > 2 && token[end - 1] != '"') --end;
+  return token.substr(1, end - 2);
 }
 
-void AssignString(od::value value, std::string& out) {
+bool HasEscape(std::string_view body) {
+  return std::memchr(body.data(), '\\', body.size()) != nullptr;
+}
+
+std::string_view StringView(od::value& value) {
+  std::string_view token = value.raw_json_token();
+  if (token.empty() || token[0] != '"') throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  std::string_view body = BodyOf(token);
+  if (HasEscape(body)) return value.get_string();
+  (void)value.get_raw_json_string();  // consumes the value
+  return body;
+}
+
+void AssignString(od::value& value, std::string& out) {
+  std::string_view token = value.raw_json_token();
+  if (!token.empty() && token[0] == '"') {
+    std::string_view body = BodyOf(token);
+    (void)value.get_raw_json_string();  // consumes the value
+    out.clear();
+    if (HasEscape(body)) {
+      AppendJsonString(body.data(), out);
+    } else {
+      out.append(body);
+    }
+    return;
+  }
   out.clear();
   if (value.is_null()) return;
-  od::raw_json_string raw = value.get_raw_json_string();
-  AppendJsonString(raw.raw(), out);
+  (void)value.get_raw_json_string();  // throws INCORRECT_TYPE
 }
 
 std::vector<std::string> Strings(od::value value) {
@@ -167,17 +188,14 @@ std::vector<std::string> Strings(od::value value) {
   return out;
 }
 
-void AssignStrings(od::value value, std::vector<std::string>& out) {
+void AssignStrings(od::value& value, std::vector<std::string>& out) {
   std::size_t count = 0;
   if (!value.is_null()) {
     for (auto element : value.get_array()) {
-      od::value v = element.value();
+      od::value& v = InPlace(element);
       if (v.is_null()) continue;
-      od::raw_json_string raw = v.get_raw_json_string();
       if (count == out.size()) out.emplace_back();
-      std::string& target = out[count++];
-      target.clear();
-      AppendJsonString(raw.raw(), target);
+      AssignString(v, out[count++]);
     }
   }
   out.resize(count);
@@ -194,7 +212,7 @@ std::optional<double> ParseDouble(std::string_view text) {
   return out;
 }
 
-void AssignCvss(std::string_view key, std::string_view suffix, od::value value, domain::Cve& cve) {
+void AssignCvss(std::string_view key, std::string_view suffix, od::value& value, domain::Cve& cve) {
   domain::Cvss* target = nullptr;
   if (key.starts_with("2") || key.starts_with("V2")) target = &cve.v2;
   if (key.starts_with("3") || key.starts_with("V3")) target = &cve.v3;
@@ -227,12 +245,13 @@ void ResetCve(domain::Cve& cve) {
 }
 
 void ReadCve(od::object object, domain::Cve& cve) {
-  for (od::field field : object) {
-    std::string_view key = KeyOf(field);
-    od::value value = field.value();
-    if (key == "cve" || key == "id") {
+  for (auto result : object) {
+    od::field& field = InPlace(result);
+    const char* raw = field.key().raw();
+    od::value& value = field.value();
+    if (KeyIs(raw, "cve") || KeyIs(raw, "id")) {
       AssignString(value, cve.id);
-    } else if (key == "cwe" || key == "cwes") {
+    } else if (KeyIs(raw, "cwe") || KeyIs(raw, "cwes")) {
       if (value.is_null()) continue;
       for (auto element : value.get_array()) {
         od::value v = element.value();
@@ -245,20 +264,23 @@ void ReadCve(od::object object, domain::Cve& cve) {
           if (!text.empty()) cve.cwes.push_back(std::move(text));
         }
       }
-    } else if (key.starts_with("cvss_v")) {  // cvss_v3_score, cvss_v3_vector, cvss_v3
-      std::string_view rest = key.substr(6);
-      std::string_view suffix = rest.size() > 2 ? rest.substr(2) : std::string_view();
-      AssignCvss(rest, suffix, value, cve);
-    } else if (key.starts_with("cvss")) {  // cvssV3, cvssV3Vector
-      std::string_view rest = key.substr(4);
-      AssignCvss(rest, rest.size() > 2 ? "vector" : "score", value, cve);
+    } else if (std::memcmp(raw, "cvss", 4) == 0) {
+      std::string_view key = KeyView(raw);
+      if (key.starts_with("cvss_v")) {  // cvss_v3_score, cvss_v3_vector, cvss_v3
+        std::string_view rest = key.substr(6);
+        std::string_view suffix = rest.size() > 2 ? rest.substr(2) : std::string_view();
+        AssignCvss(rest, suffix, value, cve);
+      } else {  // cvssV3, cvssV3Vector
+        std::string_view rest = key.substr(4);
+        AssignCvss(rest, rest.size() > 2 ? "vector" : "score", value, cve);
+      }
     }
   }
 }
 
 }  // namespace
 
-std::optional<double> Score(od::value value) {
+std::optional<double> Score(od::value& value) {
   switch (value.type()) {
     case od::json_type::number:
       return double(value.get_double());
@@ -294,7 +316,7 @@ std::vector<domain::Cve> ParseCves(od::value value) {
   return out;
 }
 
-void AssignCves(od::value value, std::vector<domain::Cve>& out) {
+void AssignCves(od::value& value, std::vector<domain::Cve>& out) {
   std::size_t count = 0;
   if (!value.is_null()) {
     for (auto element : value.get_array()) {
@@ -317,16 +339,19 @@ void CollectCwes(domain::Finding& finding) {
   }
 }
 
+void NormalizeApplicability(std::string_view text, std::string& out) {
+  out.resize(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    out[i] = c == ' ' || c == '-'   ? '_'
+             : c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a')
+                                    : c;
+  }
+}
+
 std::string NormalizeApplicability(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == ' ' || c == '-') {
-      out += '_';
-    } else {
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
+  NormalizeApplicability(text, out);
   return out;
 }
 

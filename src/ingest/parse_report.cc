@@ -45,74 +45,75 @@ domain::ViolationType ParseViolationType(std::string_view type) {
 }
 
 // Xray's report keys, dispatched on their first letter so each key costs a few comparisons.
-void ReadField(std::string_view key, od::value value, Row& row) {
+// `key`: the key's text in the document, from just after its opening quote (KeyIs).
+void ReadField(const char* key, od::value& value, Row& row) {
   domain::Finding& f = row.f;
-  switch (key.empty() ? '\0' : key[0]) {
+  switch (key[0]) {
     case 'a':
-      if (key == "applicability_result") {
+      if (KeyIs(key, "applicability_result")) {
         AssignString(value, row.scratch);
-        if (!row.scratch.empty()) f.applicability = NormalizeApplicability(row.scratch);
-      } else if (key == "applicability") {
+        if (!row.scratch.empty()) NormalizeApplicability(row.scratch, f.applicability);
+      } else if (KeyIs(key, "applicability")) {
         if (value.type() == od::json_type::boolean && f.applicability.empty())
           f.applicability = bool(value.get_bool()) ? "applicable" : "not_applicable";
-      } else if (key == "artifact") {
+      } else if (KeyIs(key, "artifact")) {
         AssignString(value, row.artifact);
       }
       break;
     case 'c':
-      if (key == "cves") {
+      if (KeyIs(key, "cves")) {
         row.has_cves = true;
         AssignCves(value, f.cves);
-      } else if (key == "component") {
+      } else if (KeyIs(key, "component")) {
         AssignString(value, row.component);
-      } else if (key == "category") {
+      } else if (KeyIs(key, "category")) {
         row.has_category = true;
-      } else if (key == "component_versions") {
+      } else if (KeyIs(key, "component_versions")) {
         row.has_b1_keys = true;
       }
       break;
     case 'd':
-      if (key == "description") AssignString(value, f.description);
+      if (KeyIs(key, "description")) AssignString(value, f.description);
       break;
     case 'e':
-      if (key == "exposures_id") row.has_exposures_id = true;
+      if (KeyIs(key, "exposures_id")) row.has_exposures_id = true;
       break;
     case 'f':
-      if (key == "fixed_versions") {
+      if (KeyIs(key, "fixed_versions")) {
         row.has_fixed_versions = true;
         AssignStrings(value, f.fixed_versions);
-      } else if (key == "fixedVersions") {
+      } else if (KeyIs(key, "fixedVersions")) {
         row.has_camel_keys = true;
       }
       break;
     case 'i':
-      if (key == "impacted_artifact") {
+      if (KeyIs(key, "impacted_artifact")) {
         AssignString(value, row.impacted_artifact);
-      } else if (key == "impact_path") {
+      } else if (KeyIs(key, "impact_path")) {
         row.has_impact_path = true;
         AssignStrings(value, row.impact_path);
-      } else if (key == "issue_id") {
+      } else if (KeyIs(key, "issue_id")) {
         AssignString(value, f.issue_id);
-      } else if (key == "impactedPackageName" || key == "issueId") {
+      } else if (KeyIs(key, "impactedPackageName") || KeyIs(key, "issueId")) {
         row.has_camel_keys = true;
       }
       break;
     case 'l':
-      if ((key == "license_key" || key == "license") && row.license_key.empty())
+      if ((KeyIs(key, "license_key") || KeyIs(key, "license")) && row.license_key.empty())
         AssignString(value, row.license_key);
       break;
     case 'p':
-      if (key == "published") {
+      if (KeyIs(key, "published")) {
         AssignString(value, f.published);
-      } else if (key == "path") {
+      } else if (KeyIs(key, "path")) {
         AssignString(value, f.locations[0].path);
-      } else if (key == "policy_names") {
+      } else if (KeyIs(key, "policy_names")) {
         row.has_policies = true;
         AssignStrings(value, f.policies);
       }
       break;
     case 'r':
-      if (key != "references") break;
+      if (!KeyIs(key, "references")) break;
       if (value.type() == od::json_type::string) {
         if (!row.has_references) f.references.clear();
         f.references.push_back(String(value));
@@ -122,23 +123,23 @@ void ReadField(std::string_view key, od::value value, Row& row) {
       row.has_references = true;
       break;
     case 's':
-      if (key == "severity") {
+      if (KeyIs(key, "severity")) {
         row.has_severity = true;
         f.severity = domain::ParseSeverity(StringView(value));
-      } else if (key == "summary") {
+      } else if (KeyIs(key, "summary")) {
         AssignString(value, f.summary);
-      } else if (key == "source_comp_id") {
+      } else if (KeyIs(key, "source_comp_id")) {
         row.has_b1_keys = true;
       }
       break;
     case 't':
-      if (key == "type") AssignString(value, row.type);
+      if (KeyIs(key, "type")) AssignString(value, row.type);
       break;
     case 'v':
-      if (key == "vulnerable_component") AssignString(value, row.vulnerable_component);
+      if (KeyIs(key, "vulnerable_component")) AssignString(value, row.vulnerable_component);
       break;
     case 'w':
-      if (key == "watch_name") {
+      if (KeyIs(key, "watch_name")) {
         row.has_watch = true;
         AssignString(value, f.watch);
       }
@@ -204,14 +205,14 @@ void CheckAndNormalize(Row& row, RowKind kind, std::size_t index) {
     f.license = row.license_key;
     if (row.component.empty())
       RefuseAt(kFormat, path() + ".component", "missing (licence report row)");
-    f.component = domain::ParseComponentId(row.component);
+    domain::ParseComponentId(row.component, f.component);
     row.impacted_artifact = row.artifact;
   } else {
     if (row.vulnerable_component.empty() && (f.issue_id.empty() || !row.has_severity)) {
       RefuseAt(kFormat, path() + ".vulnerable_component",
                "missing (a report row needs vulnerable_component, or issue_id and severity)");
     }
-    f.component = domain::ParseComponentId(row.vulnerable_component);
+    domain::ParseComponentId(row.vulnerable_component, f.component);
     if (kind == RowKind::kViolation) {
       f.kind = domain::FindingKind::kViolation;
       f.violation_type = ParseViolationType(row.type);
@@ -245,15 +246,17 @@ void ReportRowReader::ReadFields(od::value value) {
   auto path = [this] { return IndexPath("$.rows", index_); };
   if (value.type() != od::json_type::object) RefuseAt(kFormat, path(), "row is not an object");
   Clear(row);
-  std::string_view current;
+  const char* current = nullptr;
   try {
-    for (od::field field : value.get_object()) {
-      current = KeyOf(field);
+    for (auto result : value.get_object()) {
+      od::field& field = InPlace(result);
+      current = field.key().raw();
       ReadField(current, field.value(), row);
     }
   } catch (const simdjson::simdjson_error& e) {
     if (e.error() != simdjson::INCORRECT_TYPE && e.error() != simdjson::NUMBER_ERROR) throw;
-    RefuseAt(kFormat, fmt::format("{}.{}", path(), current), "value has the wrong JSON type");
+    RefuseAt(kFormat, fmt::format("{}.{}", path(), current == nullptr ? "" : KeyView(current)),
+             "value has the wrong JSON type");
   }
 }
 
