@@ -28,7 +28,7 @@ bool HasKey(const std::vector<std::string_view>& keys, std::string_view key) {
 // Looks at the first element of an array of objects; the rest is skipped.
 std::vector<std::string_view> FirstElementKeys(od::value value) {
   for (auto element : value.get_array()) {
-    od::value v = element.value();
+    od::value& v = InPlace(element);
     if (v.type() != od::json_type::object) return {};
     return KeysOf(v.get_object());
   }
@@ -221,9 +221,10 @@ std::optional<Format> ProvenBeforeRows(const Facts& facts, std::string_view key)
 Detection DetectObject(od::object object, bool stop_at_rows) {
   Detection detection;
   Facts facts;
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
-    od::value value = field.value();
+    od::value& value = field.value();
     if (stop_at_rows && (key == "rows" || key == "data") && value.type() == od::json_type::array) {
       Facts probe = facts;
       probe.Note(key, od::json_type::array);
@@ -271,11 +272,12 @@ std::string_view ElementKindName(ElementKind k) {
 Detection DetectArray(od::array array) {
   Detection detection;
   for (auto element : array) {
-    od::value v = element.value();
+    od::value& v = InPlace(element);
     if (v.type() != od::json_type::object)
       Refuse(ErrorCode::kDataLoss, "$[0]: array elements must be objects");
     std::vector<std::string_view> keys;
-    for (od::field field : v.get_object()) {
+    for (auto field_result : v.get_object()) {
+      od::field& field = InPlace(field_result);
       std::string_view key = KeyOf(field);
       keys.push_back(key);
       if ((key == "vulnerabilities" || key == "violations" || key == "licenses") &&
@@ -303,7 +305,7 @@ Format DetectEveryElement(od::array array) {
   std::vector<std::string_view> keys;  // reused between elements
   Format format = Format::kAuto;
   for (auto element : array) {
-    od::value v = element.value();
+    od::value& v = InPlace(element);
     if (v.type() != od::json_type::object)
       Refuse(ErrorCode::kDataLoss, fmt::format("$[{}]: array elements must be objects", index));
     keys.clear();

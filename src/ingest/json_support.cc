@@ -254,7 +254,7 @@ void ReadCve(od::object object, domain::Cve& cve) {
     } else if (KeyIs(raw, "cwe") || KeyIs(raw, "cwes")) {
       if (value.is_null()) continue;
       for (auto element : value.get_array()) {
-        od::value v = element.value();
+        od::value& v = InPlace(element);
         if (v.type() == od::json_type::number) {
           cve.cwes.push_back(fmt::format("CWE-{}", int64_t(v.get_int64())));
         } else {

@@ -41,9 +41,10 @@ void ReadSummaryIssue(od::object object, const Artifact& artifact, const std::st
   bool has_id = false;
   std::string_view current;
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "issue_id") {
         base.issue_id = String(value);
         has_id = true;
@@ -64,7 +65,8 @@ void ReadSummaryIssue(od::object object, const Artifact& artifact, const std::st
         for (auto c : value.get_array()) {
           domain::Component component;
           std::vector<std::string> fixed;
-          for (od::field cf : c.get_object()) {
+          for (auto cf_result : c.get_object()) {
+            od::field& cf = InPlace(cf_result);
             std::string_view k = KeyOf(cf);
             if (k == "component_id") component = domain::ParseComponentId(String(cf.value()));
             if (k == "fixed_versions") fixed = Strings(cf.value());
@@ -106,7 +108,8 @@ void ReadSummaryIssue(od::object object, const Artifact& artifact, const std::st
 void ReadSummaryLicense(od::object object, const Artifact& artifact, Emitter& out) {
   std::string name;
   std::vector<std::string> components;
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (key == "name") name = String(field.value());
     if (key == "components") components = Strings(field.value());
@@ -126,13 +129,15 @@ void ReadSummaryArtifact(od::object object, const std::string& path, Emitter& ou
   bool has_general = false, has_issues = false;
   // general may follow issues: read issues after the artifact identity is known.
   std::vector<std::string> raw_issues, raw_licenses;
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
-    od::value value = field.value();
+    od::value& value = field.value();
     if (key == "general") {
       if (value.type() != od::json_type::object) WrongType(kSummary, path, key);
       has_general = true;
-      for (od::field g : value.get_object()) {
+      for (auto g_result : value.get_object()) {
+        od::field& g = InPlace(g_result);
         std::string_view k = KeyOf(g);
         if (k == "component_id" || (k == "name" && artifact.name.empty()))
           artifact.name = String(g.value());
@@ -144,7 +149,7 @@ void ReadSummaryArtifact(od::object object, const std::string& path, Emitter& ou
       if (key == "issues") has_issues = true;
       for (auto element : value.get_array()) {
         auto& target = key == "issues" ? raw_issues : raw_licenses;
-        od::value v = element.value();
+        od::value& v = InPlace(element);
         target.emplace_back(RawObject(v));
       }
     }
@@ -172,9 +177,10 @@ void ReadViolation(od::object object, const std::string& path, Emitter& out) {
   bool has_type = false;
   std::string_view current;
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "issue_id") {
         base.issue_id = String(value);
       } else if (current == "type") {
@@ -203,7 +209,8 @@ void ReadViolation(od::object object, const std::string& path, Emitter& out) {
         base.cves = ParseCves(value);
       } else if (current == "matched_policies") {
         for (auto p : value.get_array()) {
-          for (od::field pf : p.get_object()) {
+          for (auto pf_result : p.get_object()) {
+            od::field& pf = InPlace(pf_result);
             if (KeyOf(pf) == "policy") base.policies.push_back(String(pf.value()));
           }
         }
@@ -246,12 +253,14 @@ std::vector<LegacyHit> ReadImpactedArtifacts(od::value value) {
   if (value.is_null()) return hits;
   for (auto element : value.get_array()) {
     LegacyHit hit;
-    for (od::field field : element.get_object()) {
+    for (auto field_result : element.get_object()) {
+      od::field& field = InPlace(field_result);
       std::string_view key = KeyOf(field);
       if (key == "display_name") hit.location.artifact = String(field.value());
       if (key != "infected_file") continue;
       std::string name, type;
-      for (od::field inner : field.value().get_object()) {
+      for (auto inner_result : field.value().get_object()) {
+        od::field& inner = InPlace(inner_result);
         std::string_view k = KeyOf(inner);
         if (k == "display_name") name = String(inner.value());
         if (k == "pkg_type") type = String(inner.value());
@@ -275,9 +284,10 @@ void ReadLegacyIssue(od::object object, const std::string& path, Emitter& out) {
   std::string type;
   std::string_view current;
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "severity") {
         base.severity = LegacySeverity(StringView(value));
       } else if (current == "type") {
@@ -324,7 +334,8 @@ void ReadLegacyIssue(od::object object, const std::string& path, Emitter& out) {
 void ReadLegacyLicense(od::object object, Emitter& out) {
   std::string name;
   std::vector<std::string> components;
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (key == "name") name = String(field.value());
     if (key == "components") components = Strings(field.value());
@@ -342,12 +353,13 @@ void ReadLegacyLicense(od::object object, Emitter& out) {
 }  // namespace
 
 void ParseSummaryArtifact(od::document& doc, Emitter& out) {
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     if (KeyOf(field) != "artifacts") continue;
     std::size_t i = 0;
     for (auto element : field.value().get_array()) {
       std::string path = IndexPath("$.artifacts", i++);
-      od::value v = element.value();
+      od::value& v = InPlace(element);
       if (v.type() != od::json_type::object) RefuseAt(kSummary, path, "artifact is not an object");
       ReadSummaryArtifact(v.get_object(), path, out);
     }
@@ -355,12 +367,13 @@ void ParseSummaryArtifact(od::document& doc, Emitter& out) {
 }
 
 void ParseViolationsApi(od::document& doc, Emitter& out) {
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     if (KeyOf(field) != "violations") continue;
     std::size_t i = 0;
     for (auto element : field.value().get_array()) {
       std::string path = IndexPath("$.violations", i++);
-      od::value v = element.value();
+      od::value& v = InPlace(element);
       if (v.type() != od::json_type::object)
         RefuseAt(kViolations, path, "violation is not an object");
       ReadViolation(v.get_object(), path, out);
@@ -369,7 +382,8 @@ void ParseViolationsApi(od::document& doc, Emitter& out) {
 }
 
 void ParseLegacyBuildScan(od::document& doc, Emitter& out) {
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (key == "licenses") {
       if (field.value().is_null()) continue;
@@ -380,7 +394,8 @@ void ParseLegacyBuildScan(od::document& doc, Emitter& out) {
     std::size_t a = 0;
     for (auto alert : field.value().get_array()) {
       std::string alert_path = IndexPath("$.alerts", a++);
-      for (od::field af : alert.get_object()) {
+      for (auto af_result : alert.get_object()) {
+        od::field& af = InPlace(af_result);
         if (KeyOf(af) != "issues") continue;
         std::size_t i = 0;
         for (auto issue : af.value().get_array()) {

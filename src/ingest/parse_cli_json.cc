@@ -16,12 +16,14 @@ struct Hit {
 
 struct Ctx {
   std::string_view format;
-  std::string base;  // JSON path of the issue being read: base, or base[index]
+  std::string_view base;  // JSON path of the issue being read: base, or base[index]
   std::size_t index = kNoIndex;
   static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 
   // Built only for a message: formatting it for every row would cost more than reading the row.
-  std::string path() const { return index == kNoIndex ? base : IndexPath(base, index); }
+  std::string path() const {
+    return index == kNoIndex ? std::string(base) : IndexPath(base, index);
+  }
 };
 
 std::vector<std::vector<std::string>> ReadImpactPaths(od::value value, const Ctx& ctx) {
@@ -30,7 +32,7 @@ std::vector<std::vector<std::string>> ReadImpactPaths(od::value value, const Ctx
   if (value.type() != od::json_type::array)
     RefuseAt(ctx.format, ctx.path() + ".components", "impact_paths must be an array of arrays");
   for (auto path_element : value.get_array()) {
-    od::value path_value = path_element.value();
+    od::value& path_value = InPlace(path_element);
     if (path_value.type() != od::json_type::array)
       RefuseAt(ctx.format, ctx.path() + ".components",
                "impact_paths holds strings: looks like an xray-report or xray-summary-artifact "
@@ -38,7 +40,8 @@ std::vector<std::vector<std::string>> ReadImpactPaths(od::value value, const Ctx
     std::vector<std::string> nodes;
     for (auto node : path_value.get_array()) {
       std::string id;
-      for (od::field field : node.get_object()) {
+      for (auto field_result : node.get_object()) {
+        od::field& field = InPlace(field_result);
         if (KeyOf(field) == "component_id") id = String(field.value());
       }
       nodes.push_back(std::move(id));
@@ -55,10 +58,12 @@ std::vector<Hit> ReadComponents(od::value value, const Ctx& ctx) {
     RefuseAt(ctx.format, ctx.path() + ".components",
              "components is not an object keyed by component id: looks like an "
              "xray-summary-artifact issue inside a CLI json file");
-  for (od::field field : value.get_object()) {
+  for (auto field_result : value.get_object()) {
+    od::field& field = InPlace(field_result);
     Hit hit;
-    hit.component = domain::ParseComponentId(std::string(std::string_view(field.unescaped_key())));
-    for (od::field inner : field.value().get_object()) {
+    domain::ParseComponentId(std::string_view(field.unescaped_key()), hit.component);
+    for (auto inner_result : field.value().get_object()) {
+      od::field& inner = InPlace(inner_result);
       std::string_view key = KeyOf(inner);
       if (key == "fixed_versions") {
         hit.fixed_versions = Strings(inner.value());
@@ -86,9 +91,10 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
   std::vector<Hit> hits;
   std::string_view current;
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "issue_id") {
         base.issue_id = String(value);
       } else if (current == "summary") {
@@ -109,12 +115,14 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
         base.license = String(value);
       } else if (current == "policies") {
         for (auto p : value.get_array()) {
-          for (od::field pf : p.get_object()) {
+          for (auto pf_result : p.get_object()) {
+            od::field& pf = InPlace(pf_result);
             if (KeyOf(pf) == "policy") base.policies.push_back(String(pf.value()));
           }
         }
       } else if (current == "extended_information") {
-        for (od::field ef : value.get_object()) {
+        for (auto ef_result : value.get_object()) {
+          od::field& ef = InPlace(ef_result);
           if (KeyOf(ef) == "full_description") base.description = String(ef.value());
         }
       } else if (current == "impactedPackageName" || current == "issueId") {
@@ -132,7 +140,8 @@ void ReadIssue(od::object object, domain::FindingKind kind, const Ctx& ctx,
     base.violation_type = domain::ViolationType::kSecurity;
   CollectCwes(base);
   for (Hit& hit : hits) {
-    domain::Finding f = base;
+    // The last hit takes the issue's fields; the others copy them.
+    domain::Finding f = &hit == &hits.back() ? std::move(base) : base;
     f.component = std::move(hit.component);
     f.fixed_versions = std::move(hit.fixed_versions);
     f.locations.push_back(domain::Location{{}, {}, std::move(hit.impact_paths)});
@@ -150,7 +159,7 @@ void ReadIssues(od::value value, domain::FindingKind kind, Ctx& ctx, std::string
   std::size_t i = 0;
   for (auto element : value.get_array()) {
     Ctx inner{ctx.format, base, i++};
-    od::value v = element.value();
+    od::value& v = InPlace(element);
     if (v.type() != od::json_type::object) RefuseAt(ctx.format, inner.path(), "must be an object");
     ReadIssue(v.get_object(), kind, inner, out);
     flush();
@@ -163,7 +172,8 @@ void ReadIssues(od::value value, domain::FindingKind kind, Ctx& ctx, std::string
 std::string ScanRoot(od::object& object, std::vector<std::string_view>* keys) {
   std::string component_id, build_name, build_number;
   if (keys != nullptr) keys->clear();
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (keys != nullptr) keys->push_back(key);
     if (key == "component_id") component_id = String(field.value());
@@ -191,9 +201,10 @@ void ReadScanResponse(od::object object, Ctx ctx, Emitter& out,
     }
     findings.clear();
   };
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
-    od::value value = field.value();
+    od::value& value = field.value();
     if (key == "vulnerabilities") {
       ReadIssues(value, domain::FindingKind::kVulnerability, ctx, key, findings, flush);
     } else if (key == "violations") {
@@ -221,7 +232,7 @@ void ParseCliJson(od::document& doc, Format format, Emitter& out) {
   std::vector<std::string_view> keys;
   for (auto element : doc.get_array()) {
     Ctx ctx{name, "$", i++};
-    od::value v = element.value();
+    od::value& v = InPlace(element);
     if (v.type() != od::json_type::object)
       Refuse(core::ErrorCode::kDataLoss, ctx.path() + ": array elements must be objects");
     ReadScanResponse(v.get_object(), std::move(ctx), out, &keys);

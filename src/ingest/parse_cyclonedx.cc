@@ -57,9 +57,10 @@ void ReadVulnerability(od::object object, const std::map<std::string, std::strin
                        Emitter& out, bool& any_affects) {
   domain::Finding base;
   std::vector<std::string> refs;
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
-    od::value value = field.value();
+    od::value& value = field.value();
     if (key == "id") {
       std::string id = String(value);
       if (id.starts_with("XRAY-")) {
@@ -76,19 +77,22 @@ void ReadVulnerability(od::object object, const std::map<std::string, std::strin
         base.cwes.push_back(fmt::format("CWE-{}", int64_t(c.get_int64())));
     } else if (key == "ratings") {
       for (auto r : value.get_array()) {
-        for (od::field rf : r.get_object()) {
+        for (auto rf_result : r.get_object()) {
+          od::field& rf = InPlace(rf_result);
           if (KeyOf(rf) != "severity") continue;
           base.severity = std::max(base.severity, domain::ParseSeverity(String(rf.value())));
         }
       }
     } else if (key == "affects") {
       for (auto a : value.get_array()) {
-        for (od::field af : a.get_object()) {
+        for (auto af_result : a.get_object()) {
+          od::field& af = InPlace(af_result);
           if (KeyOf(af) == "ref") refs.push_back(String(af.value()));
         }
       }
     } else if (key == "analysis") {
-      for (od::field af : value.get_object()) {
+      for (auto af_result : value.get_object()) {
+        od::field& af = InPlace(af_result);
         if (KeyOf(af) != "state") continue;
         std::string state = String(af.value());
         if (state == "exploitable") base.applicability = "applicable";
@@ -118,7 +122,8 @@ void ParseCycloneDx(od::document& doc, Format format, Emitter& out) {
   std::string_view vulnerabilities;
   std::string spec_version;
   bool jfrog = false;
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (key == "specVersion") {
       spec_version = String(field.value());
@@ -129,7 +134,8 @@ void ParseCycloneDx(od::document& doc, Format format, Emitter& out) {
     } else if (key == "components") {
       for (auto c : field.value().get_array()) {
         std::string ref, purl;
-        for (od::field cf : c.get_object()) {
+        for (auto cf_result : c.get_object()) {
+          od::field& cf = InPlace(cf_result);
           std::string_view k = KeyOf(cf);
           if (k == "bom-ref") ref = String(cf.value());
           if (k == "purl") purl = String(cf.value());

@@ -58,11 +58,13 @@ std::map<std::string, Rule> ReadRules(od::value rules) {
   for (auto r : rules.get_array()) {
     std::string id;
     Rule rule;
-    for (od::field field : r.get_object()) {
+    for (auto field_result : r.get_object()) {
+      od::field& field = InPlace(field_result);
       std::string_view key = KeyOf(field);
       if (key == "id") id = String(field.value());
       if (key == "properties") {
-        for (od::field p : field.value().get_object()) {
+        for (auto p_result : field.value().get_object()) {
+          od::field& p = InPlace(p_result);
           if (KeyOf(p) == "security-severity") rule.security_severity = Score(p.value());
         }
       }
@@ -80,19 +82,22 @@ void ReadResult(od::object object, const std::map<std::string, Rule>& rules, boo
     f.violation_type = domain::ViolationType::kSecurity;
   }
   std::string level, rule_id, uri;
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
-    od::value value = field.value();
+    od::value& value = field.value();
     if (key == "ruleId") {
       rule_id = String(value);
     } else if (key == "level") {
       level = String(value);
     } else if (key == "message") {
-      for (od::field m : value.get_object()) {
+      for (auto m_result : value.get_object()) {
+        od::field& m = InPlace(m_result);
         if (KeyOf(m) == "text") f.summary = String(m.value());
       }
     } else if (key == "properties") {
-      for (od::field p : value.get_object()) {
+      for (auto p_result : value.get_object()) {
+        od::field& p = InPlace(p_result);
         std::string_view k = KeyOf(p);
         if (k == "applicability") f.applicability = NormalizeApplicability(String(p.value()));
         if (k == "fixedVersion") {
@@ -147,18 +152,22 @@ void ReadResult(od::object object, const std::map<std::string, Rule>& rules, boo
 void ParseSarif(od::document& doc, Emitter& out) {
   std::vector<std::string> drivers;
   bool any_jfrog = false;
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     if (KeyOf(field) != "runs") continue;
     for (auto run : field.value().get_array()) {
       std::string driver, information_uri;
       std::map<std::string, Rule> rules;
       std::string_view results_json;
-      for (od::field rf : run.get_object()) {
+      for (auto rf_result : run.get_object()) {
+        od::field& rf = InPlace(rf_result);
         std::string_view key = KeyOf(rf);
         if (key == "tool") {
-          for (od::field tf : rf.value().get_object()) {
+          for (auto tf_result : rf.value().get_object()) {
+            od::field& tf = InPlace(tf_result);
             if (KeyOf(tf) != "driver") continue;
-            for (od::field df : tf.value().get_object()) {
+            for (auto df_result : tf.value().get_object()) {
+              od::field& df = InPlace(df_result);
               std::string_view k = KeyOf(df);
               if (k == "name") driver = String(df.value());
               if (k == "informationUri") information_uri = String(df.value());

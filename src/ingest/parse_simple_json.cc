@@ -33,7 +33,8 @@ std::vector<std::vector<std::string>> ReadImpactPaths(od::value value) {
     std::vector<std::string> nodes;
     for (auto node : path.get_array()) {
       std::string name, version;
-      for (od::field field : node.get_object()) {
+      for (auto field_result : node.get_object()) {
+        od::field& field = InPlace(field_result);
         std::string_view key = KeyOf(field);
         if (key == "name") name = String(field.value());
         if (key == "version") version = String(field.value());
@@ -61,9 +62,10 @@ void ReadRow(od::object object, const Section& section, const RowPath& row_path,
   domain::Location location;
   std::string_view current;
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "severity") {
         f.severity = domain::ParseSeverity(StringView(value));
       } else if (current == "impactedPackageName") {
@@ -118,9 +120,10 @@ void ReadRow(od::object object, const Section& section, const RowPath& row_path,
 }  // namespace
 
 void ParseSimpleJson(od::document& doc, Emitter& out) {
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
-    od::value value = field.value();
+    od::value& value = field.value();
     const Section* section = nullptr;
     for (const Section& s : kSections) {
       if (s.key == key) section = &s;
@@ -138,7 +141,7 @@ void ParseSimpleJson(od::document& doc, Emitter& out) {
     std::size_t i = 0;
     for (auto element : value.get_array()) {
       RowPath path{base, i++};
-      od::value row = element.value();
+      od::value& row = InPlace(element);
       if (row.type() != od::json_type::object)
         RefuseAt(kFormat, path.str(), "row is not an object");
       ReadRow(row.get_object(), *section, path, out);

@@ -27,12 +27,14 @@ domain::Component ComponentFromSourceIds(std::string_view source_id, std::string
 }
 
 void ReadComponentVersions(od::object object, domain::Finding& f) {
-  for (od::field field : object) {
+  for (auto field_result : object) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (key == "fixed_versions") {
       f.fixed_versions = Strings(field.value());
     } else if (key == "more_details") {
-      for (od::field inner : field.value().get_object()) {
+      for (auto inner_result : field.value().get_object()) {
+        od::field& inner = InPlace(inner_result);
         std::string_view k = KeyOf(inner);
         if (k == "cves") f.cves = ParseCves(inner.value());
         if (k == "description") f.description = String(inner.value());
@@ -43,7 +45,8 @@ void ReadComponentVersions(od::object object, domain::Finding& f) {
 
 std::string ApplicabilityResult(od::value value) {
   if (value.is_null()) return {};
-  for (od::field field : value.get_object()) {
+  for (auto field_result : value.get_object()) {
+    od::field& field = InPlace(field_result);
     if (KeyOf(field) == "result") return NormalizeApplicability(String(field.value()));
   }
   return {};
@@ -56,9 +59,10 @@ void ReadSecurityRow(od::object object, const std::string& path, Emitter& out) {
   domain::Location location;
   std::string_view current;
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "id") {
         f.issue_id = String(value);
       } else if (current == "severity") {
@@ -112,10 +116,11 @@ void ReadViolationRow(od::object object, const std::string& path, std::size_t in
   std::string_view current, foreign;
   keys.clear();
   try {
-    for (od::field field : object) {
+    for (auto field_result : object) {
+      od::field& field = InPlace(field_result);
       current = KeyOf(field);
       keys.push_back(current);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (current == "issue_id") {
         has_issue = true;
         f.issue_id = String(value);
@@ -137,7 +142,8 @@ void ReadViolationRow(od::object object, const std::string& path, std::size_t in
         f.watch = String(value);
       } else if (current == "matched_policies") {
         for (auto p : value.get_array()) {
-          for (od::field pf : p.get_object()) {
+          for (auto pf_result : p.get_object()) {
+            od::field& pf = InPlace(pf_result);
             if (KeyOf(pf) == "policy") f.policies.push_back(String(pf.value()));
           }
         }
@@ -173,7 +179,8 @@ void ReadViolationRow(od::object object, const std::string& path, std::size_t in
 }  // namespace
 
 void ParseUiSecurityExport(od::document& doc, Emitter& out, TopLevelFacts* facts) {
-  for (od::field field : doc.get_object()) {
+  for (auto field_result : doc.get_object()) {
+    od::field& field = InPlace(field_result);
     std::string_view key = KeyOf(field);
     if (key != "data") {
       if (facts != nullptr) facts->Read(key, field.value());
@@ -183,7 +190,7 @@ void ParseUiSecurityExport(od::document& doc, Emitter& out, TopLevelFacts* facts
     std::size_t i = 0;
     for (auto element : field.value().get_array()) {
       std::string path = IndexPath("$.data", i++);
-      od::value row = element.value();
+      od::value& row = InPlace(element);
       if (row.type() != od::json_type::object) RefuseAt(kSecurity, path, "row is not an object");
       ReadSecurityRow(row.get_object(), path, out);
     }
@@ -195,7 +202,7 @@ void ParseUiViolationsExport(od::document& doc, Emitter& out) {
   std::vector<std::string_view> keys;
   for (auto element : doc.get_array()) {
     std::string path = IndexPath("$", i);
-    od::value row = element.value();
+    od::value& row = InPlace(element);
     if (row.type() != od::json_type::object)
       Refuse(core::ErrorCode::kDataLoss, path + ": array elements must be objects");
     ReadViolationRow(row.get_object(), path, i, keys, out);

@@ -112,9 +112,10 @@ bool ReadHead(int fd, std::uint64_t size, Window& head, od::parser& parser, Emit
     Detection detection = Detect(doc);
     if (detection.format != Format::kReport || !detection.confirm_after_parse) return false;
     doc.rewind();
-    for (od::field field : doc.get_object()) {
+    for (auto field_result : doc.get_object()) {
+      od::field& field = InPlace(field_result);
       std::string_view key = KeyOf(field);
-      od::value value = field.value();
+      od::value& value = field.value();
       if (key == "rows") {
         if (value.raw_json_token().data() != head.data() + end - 1) return false;
         facts.Note(key, od::json_type::array);
