@@ -13,8 +13,8 @@ smoke=0
 if [ "${1:-}" = "--seconds" ]; then seconds="$2"; shift 2; fi
 if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ingest_buffer_fuzzer report_page_fuzzer component_id_fuzzer
-  multipart_upload_fuzzer platform_url_fuzzer schedule_fuzzer)
+[ ${#targets[@]} -eq 0 ] && targets=(ingest_buffer_fuzzer report_page_fuzzer report_windows_fuzzer
+  component_id_fuzzer multipart_upload_fuzzer platform_url_fuzzer schedule_fuzzer)
 "$root/fuzz/build.sh"
 mkdir -p "$build/artifacts"
 for target in "${targets[@]}"; do

@@ -321,11 +321,14 @@ class FileDescriptor {
 };
 
 // The xray-report read in windows (internal::ParseReportInWindows) into `sink`; nullopt when the
-// file does not qualify, before anything was emitted. `malformed`: refused as not valid JSON,
-// the place and problem still to be found.
+// file does not qualify, before anything was emitted. `refused`: the file was refused, and the
+// whole parse is to say why: a problem found in an early window (a row missing its component) may
+// not be the one the whole parse names first (its stage 1 reads every byte before any row, so
+// text that is not UTF-8 further on comes first). The sink's own error and a read error are
+// returned as they are.
 std::optional<core::Status> ReportInWindows(int fd, std::uint64_t size, FindingSink& sink,
                                             const ParseOptions& options, ParseReport& report,
-                                            bool& malformed) {
+                                            bool& refused) {
   ParseReport before = report;
   report.format = Format::kReport;
   try {
@@ -336,17 +339,20 @@ std::optional<core::Status> ReportInWindows(int fd, std::uint64_t size, FindingS
     }
     emitter.Flush();
     return core::Ok();
-  } catch (const internal::WindowedSyntaxError&) {
-    malformed = true;
-    return core::Fail(ErrorCode::kDataLoss, "malformed JSON");
+  } catch (const internal::SinkFailure& failure) {
+    return std::unexpected(failure.error);
+  } catch (const Failure& failure) {
+    if (failure.code == ErrorCode::kUnavailable) return core::Fail(failure.code, failure.message);
+    refused = true;
   } catch (...) {
-    return std::unexpected(CurrentError({}, report.format));
+    refused = true;
   }
+  return core::Fail(ErrorCode::kDataLoss, "refused");
 }
 
 // ParseFile for a Reports export larger than ParseOptions::window_bytes; nullopt (nothing
-// emitted) for any other file, which is then parsed whole. A file found not to be valid JSON is
-// parsed whole without a sink to say where, with the message the whole parse gives.
+// emitted) for any other file, which is then parsed whole. A refused file is parsed whole once
+// more, without a sink, so the refusal is the one the whole parse gives, with its message.
 std::optional<core::Result<ParseReport>> ParseInWindows(const std::filesystem::path& path,
                                                         std::uint64_t size, Format format,
                                                         FindingSink& sink,
@@ -371,9 +377,9 @@ std::optional<core::Result<ParseReport>> ParseInWindows(const std::filesystem::p
     return std::nullopt;
   }
   ParseReport report;
-  bool malformed = false;
+  bool refused = false;
   auto run = [&](FindingSink& to) {
-    return ReportInWindows(fd.get(), size, to, options, report, malformed);
+    return ReportInWindows(fd.get(), size, to, options, report, refused);
   };
   std::optional<core::Status> done;
   if (options.validate_before_emit) {
@@ -392,8 +398,8 @@ std::optional<core::Result<ParseReport>> ParseInWindows(const std::filesystem::p
     report.bytes = size - bom;
     return report;
   }
-  if (!malformed) return std::unexpected(done->error().Wrap(name));
-  // Not valid JSON: the whole parse names the place and the problem.
+  if (!refused) return std::unexpected(done->error().Wrap(name));
+  // Refused: the whole parse names the problem it finds first, and where.
   ParseOptions whole = options;
   whole.window_bytes = 0;
   whole.validate_before_emit = false;

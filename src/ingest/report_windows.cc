@@ -211,6 +211,8 @@ std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std
           next = offset + static_cast<std::uint64_t>(separator + 1 - rows_text);
         } else if (separator == rows_text + cut) {
           next = offset + comma + 1;  // the row ended at the cut
+        } else if (*separator != ']') {
+          throw WindowedSyntaxError{};  // no ',' between two rows
         }
         ++it;
       }
@@ -218,7 +220,8 @@ std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std
       failed = true;
     }
     if (failed) {
-      if (last) throw WindowedSyntaxError{};
+      // Reading a row again once it was emitted would emit it twice.
+      if (last || (emitted && next <= offset)) throw WindowedSyntaxError{};
       if (emitted) {
         offset = next;
         span = std::max<std::size_t>(window, 64);

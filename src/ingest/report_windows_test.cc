@@ -184,6 +184,8 @@ TEST(ReportWindows, ARefusedFileGetsTheMessageOfTheWholeParseAndValidationEmitsN
                    "\"fixed_versions\": {\"a\": 1}, \"z\": [");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"missing_comma.json", with_row(missing_comma)},
+      {"no_comma_between_rows.json",
+       good.substr(0, at + row33.size()) + "\n" + good.substr(at + row33.size() + 1)},
       {"missing_component.json", with_row(missing_component)},
       {"wrong_type.json", with_row(bad_type)},
       {"not_an_object.json", with_row("[1, 2]")},
@@ -196,6 +198,12 @@ TEST(ReportWindows, ARefusedFileGetsTheMessageOfTheWholeParseAndValidationEmitsN
       {"forbidden_key_after.json", Report(60, ",", R"(, "data": [])")},
       {"bad_key_after.json", Report(60, ",", R"(, "offset" 0)")},
       {"not_utf8.json", with_row(row33.substr(0, 20) + "\xC3\x28" + row33.substr(20))},
+      // A row refused early, and a problem the whole parse finds first (its stage 1 reads every
+      // byte before any row): the whole parse's refusal wins.
+      {"refused_row_then_not_utf8.json", with_row(missing_component).substr(0, good.size() - 300) +
+                                             "\xC3\x28" + good.substr(good.size() - 298)},
+      {"refused_row_then_unclosed_string.json",
+       with_row(missing_component).substr(0, good.size() - 100) + "\"unclosed"},
   };
   for (const auto& [name, text] : cases) {
     const fs::path file = dir.Write(name, text);
