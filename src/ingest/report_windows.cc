@@ -31,7 +31,7 @@ class Window {
     const std::size_t need = prefix.size() + count + extra + simdjson::SIMDJSON_PADDING;
     if (need > capacity_) {
       capacity_ = std::max(need, capacity_ * 2);
-      buffer_ = std::make_unique<char[]>(capacity_);
+      buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
     }
     std::memcpy(buffer_.get(), prefix.data(), prefix.size());
     char* at = buffer_.get() + prefix.size();
@@ -205,7 +205,9 @@ std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std
         reader.Finish();
         emitted = true;
         auto after = doc.current_location();
-        if (after.error() != simdjson::SUCCESS) break;  // cannot be: our ']' follows every row
+        // Our ']' follows every row, so there is always a next character; a row not followed by
+        // one would be read again, so it is refused instead.
+        if (after.error() != simdjson::SUCCESS) throw WindowedSyntaxError{};
         const char* separator = after.value_unsafe();
         if (*separator == ',') {
           next = offset + static_cast<std::uint64_t>(separator + 1 - rows_text);
@@ -233,8 +235,10 @@ std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std
     // The rows array closed: at our ']' (more rows follow) or at the file's own ']'.
     auto after = doc.current_location();
     if (after.error() != simdjson::SUCCESS) {
-      if (last) throw WindowedSyntaxError{};  // the file ends inside the rows
-      offset = emitted ? next : offset + comma + 1;
+      // The file ends inside the rows; or no row before our ']', which text ending in '}' cannot
+      // give: refused rather than skipped.
+      if (last || !emitted) throw WindowedSyntaxError{};
+      offset = next;
       span = std::max<std::size_t>(window, 64);
       continue;
     }
