@@ -136,7 +136,14 @@ bool ReadHead(int fd, std::uint64_t size, Window& head, od::parser& parser, Emit
 void ReadTail(int fd, std::uint64_t offset, std::uint64_t size, Window& tail, od::parser& parser,
               Emitter& out, ReportTopLevel& top, TopLevelFacts& facts) {
   tail.Load(fd, offset, static_cast<std::size_t>(size - offset), "{");
-  if (tail.size() > 1 && tail.data()[1] == ',') tail.data()[1] = ' ';
+  // What the whole parse accepts after the rows: `}`, or `,` and a key. Anything else (`], }`,
+  // `] "key"`) must be refused here too, though the object built below would read it.
+  std::string_view text(tail.data(), tail.size());
+  const std::size_t key = text.find_first_not_of(" \t\r\n", 2);
+  if (text.size() < 2 ||
+      (text[1] != '}' && (text[1] != ',' || key == std::string_view::npos || text[key] != '"')))
+    throw WindowedSyntaxError{};
+  if (text[1] == ',') tail.data()[1] = ' ';
   try {
     od::document doc = parser.iterate(tail.Padded(tail.size()));
     for (od::field field : doc.get_object())
@@ -158,6 +165,7 @@ std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std
   std::uint64_t offset = 0;
   if (!ReadHead(fd, size, head, parser, out, top, facts, &offset)) return std::nullopt;
 
+  const std::uint64_t rows_start = offset;
   ReportRowReader reader(out);
   Window text;
   std::size_t span = std::max<std::size_t>(window, 64);
@@ -232,6 +240,8 @@ std::optional<std::int64_t> ParseReportInWindows(int fd, std::uint64_t size, std
       }
       continue;
     }
+    // A window starts after a ',' but at the first row: it holds a row, or the rows end in `,]`.
+    if (!emitted && offset != rows_start) throw WindowedSyntaxError{};
     // The rows array closed: at our ']' (more rows follow) or at the file's own ']'.
     auto after = doc.current_location();
     if (after.error() != simdjson::SUCCESS) {

@@ -196,6 +196,9 @@ TEST(ReportWindows, ARefusedFileGetsTheMessageOfTheWholeParseAndValidationEmitsN
       {"rows_not_closed.json", good.substr(0, good.rfind(']'))},
       {"trailing.json", good + "{}"},
       {"forbidden_key_after.json", Report(60, ",", R"(, "data": [])")},
+      {"comma_before_rows_end.json", good.substr(0, good.rfind(']')) + ",\n]}\n"},
+      {"comma_after_rows.json", Report(60, ",", ",")},
+      {"no_comma_after_rows.json", Report(60, ",", R"( "offset": 0)")},
       {"bad_key_after.json", Report(60, ",", R"(, "offset" 0)")},
       {"not_utf8.json", with_row(row33.substr(0, 20) + "\xC3\x28" + row33.substr(20))},
       // A row refused early, and a problem the whole parse finds first (its stage 1 reads every
