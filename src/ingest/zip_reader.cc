@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -22,14 +23,19 @@ std::string ErrorText(archive* a) {
   return text != nullptr ? text : "unreadable archive data";
 }
 
-// Reads the current member into a padded buffer.
+// Deflate expands at most 1032 times: the most a member of an archive of N bytes can hold.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+
+// Reads the current member into a padded buffer. The size its header gives is only a hint (a
+// damaged or hostile archive can claim gigabytes in a few bytes): the buffer is reserved up to
+// what the archive can really hold, and the limit applies to the bytes read.
 core::Result<simdjson::padded_string> ReadMember(archive* a, archive_entry* entry,
+                                                 std::size_t archive_bytes,
                                                  const ParseOptions& options) {
   std::string data;
-  if (archive_entry_size_is_set(entry) != 0) {
+  if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > 0) {
     const auto size = static_cast<std::uint64_t>(archive_entry_size(entry));
-    if (size > options.max_bytes) return core::Fail(ErrorCode::kTooLarge, "member too large");
-    data.reserve(size);
+    data.reserve(std::min({size, archive_bytes * kMaxDeflateRatio, options.max_bytes}));
   }
   char buffer[1 << 16];
   while (true) {
@@ -61,7 +67,7 @@ core::Status ParseZip(std::string_view bytes, FindingSink& sink, const ParseOpti
       archive_read_data_skip(a.get());
       continue;
     }
-    auto member = ReadMember(a.get(), entry, options);
+    auto member = ReadMember(a.get(), entry, bytes.size(), options);
     if (!member) return std::unexpected(member.error().Wrap(name));
     ParseReport part;
     auto parsed = ParseJson(*member, Format::kAuto, sink, options, part);
