@@ -407,8 +407,8 @@ std::optional<core::Result<ParseReport>> ParseInWindows(const std::filesystem::p
   auto checked = ParseFile(path, format, discard, whole);
   if (!checked) return std::unexpected(checked.error());
   return core::Fail(ErrorCode::kInternal,
-                    fmt::format("{}: the report was refused when read in windows but reads whole "
-                                "(window_bytes {}); import it with window_bytes 0",
+                    fmt::format("{}: internal error: the report was refused when read in windows "
+                                "of {} bytes but not when read whole; please report this file",
                                 name, options.window_bytes));
 }
 
