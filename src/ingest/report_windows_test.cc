@@ -124,20 +124,21 @@ std::string Report(int rows, std::string_view separator, std::string_view after_
 }
 
 TEST(ReportWindows, EveryFixtureAndSampleReadsTheSameInWindowsAsWhole) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kFixtures)) files.push_back(entry.path());
-  if (fs::exists(kSamples)) {
-    for (const auto& entry : fs::recursive_directory_iterator(kSamples)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json")
-        files.push_back(entry.path());
-    }
+  int windowed = 0;  // fixture readings that took several windows
+  std::size_t fixtures = 0;
+  for (const auto& entry : fs::directory_iterator(kFixtures)) {
+    ++fixtures;
+    for (std::size_t window : {64, 333, 4096})
+      windowed += ExpectSameAsWhole(entry.path(), window) > 1;
   }
-  ASSERT_GT(files.size(), 20u);
-  int windowed = 0;  // files read in several windows
-  for (const fs::path& file : files) {
-    for (std::size_t window : {64, 333, 4096}) windowed += ExpectSameAsWhole(file, window) > 1;
+  ASSERT_GT(fixtures, 20u);
+  // report.json and report_edge_cases.json in windows of 64 bytes at least.
+  EXPECT_GE(windowed, 2);
+  if (!fs::exists(kSamples)) return;  // the real samples, when they are there
+  for (const auto& entry : fs::recursive_directory_iterator(kSamples)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    for (std::size_t window : {64, 333, 4096}) ExpectSameAsWhole(entry.path(), window);
   }
-  EXPECT_GE(windowed, 4);
 }
 
 TEST(ReportWindows, CutsInsideStringsNestedObjectsAndLongRowsChangeNothing) {
