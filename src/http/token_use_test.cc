@@ -2,11 +2,11 @@
 #include "http/token_use.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <future>
-#include <random>
+
+#include "test/support/names.h"
 
 namespace bulwark::http {
 namespace {
@@ -19,8 +19,7 @@ const storage::Time kCreated = storage::Time(1'767'225'600'000ms);
 class TokenUse : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-token-use-" + std::to_string(getpid()) + "-" +
-                                        std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() / ("bulwark-token-use-" + bulwark::testing::Unique());
     fs::create_directories(dir_);
     auto store = storage::OpenStore("sqlite://" + (dir_ / "bulwark.db").string());
     ASSERT_TRUE(store) << store.error().message;

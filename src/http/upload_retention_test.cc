@@ -2,10 +2,10 @@
 #include "http/upload_retention.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
-#include <random>
+
+#include "test/support/names.h"
 
 namespace bulwark::http {
 namespace {
@@ -16,8 +16,7 @@ using storage::ScanState;
 class UploadRetention : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-retention-" + std::to_string(getpid()) + "-" +
-                                        std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() / ("bulwark-retention-" + bulwark::testing::Unique());
     uploads_ = dir_ / "uploads";
     fs::create_directories(uploads_);
     auto store = storage::OpenStore("sqlite://" + (dir_ / "bulwark.db").string());

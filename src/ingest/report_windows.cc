@@ -5,6 +5,7 @@
 // exactly as they are in the whole document. The only row a cut can damage is the last one of a
 // window: a cut inside it leaves it unclosed, and one inside a string fails the window's stage 1;
 // either way that row is read again from its start in the next window.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,7 +40,13 @@ class Window {
     while (done < count) {
       ssize_t got = pread(fd, at + done, count - done, static_cast<off_t>(offset + done));
       if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) Refuse(core::ErrorCode::kUnavailable, "cannot read the file");
+      if (got < 0)
+        Refuse(core::ErrorCode::kUnavailable,
+               fmt::format("cannot read the file: {}; check that it is readable and try again",
+                           std::strerror(errno)));
+      if (got == 0)
+        Refuse(core::ErrorCode::kUnavailable,
+               "the file became shorter while it was read; import it again once it is written");
       done += static_cast<std::size_t>(got);
     }
     size_ = prefix.size() + count;

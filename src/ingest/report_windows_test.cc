@@ -4,14 +4,13 @@
 // kind of place: inside strings, inside nested arrays of objects, between rows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "ingest/ingest.h"
+#include "test/support/names.h"
 
 namespace bulwark::ingest {
 namespace {
@@ -73,9 +72,7 @@ std::uint64_t ExpectSameAsWhole(const fs::path& file, std::size_t window_bytes,
 
 class TempDir {
  public:
-  TempDir()
-      : path_(fs::temp_directory_path() / ("bulwark-windows-" + std::to_string(getpid()) + "-" +
-                                           std::to_string(std::random_device{}()))) {
+  TempDir() : path_(fs::temp_directory_path() / ("bulwark-windows-" + bulwark::testing::Unique())) {
     fs::create_directories(path_);
   }
   ~TempDir() { fs::remove_all(path_); }

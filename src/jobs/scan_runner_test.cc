@@ -6,7 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <random>
+
+#include "test/support/names.h"
 
 namespace bulwark::jobs {
 namespace {
@@ -28,7 +29,7 @@ class NoTransport final : public env::HttpTransport {
 class ScanRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-runner-" + std::to_string(std::random_device{}()));
+    dir_ = fs::temp_directory_path() / ("bulwark-runner-" + bulwark::testing::Unique());
     fs::create_directories(dir_);
     auto store = storage::OpenStore("sqlite://" + (dir_ / "db.sqlite").string());
     ASSERT_TRUE(store) << store.error().message;
